@@ -1,0 +1,73 @@
+/**
+ * The interpreter engine: decode, dispatch, and precise faults. It runs until its instruction
+ * budget is spent or an instruction asks the run loop for attention.
+ */
+
+import type { Cpu } from "../cpu.ts";
+import { decode } from "../decode/decode.ts";
+import { Instr } from "../decode/instr.ts";
+import { deliverFault } from "../exceptions.ts";
+import { CpuFault } from "../fault.ts";
+import { CS } from "../state.ts";
+import { HANDLERS } from "./dispatch.ts";
+
+/** Why `interpret` returned. */
+export interface InterpretResult {
+  /** Instructions retired (a faulting instruction does not count). */
+  retired: number;
+  /** True when a fault could not be delivered (triple fault): the machine must shut down. */
+  tripleFault: boolean;
+}
+
+/** Reads code bytes at CS:offset through the MMU, checking the CS limit. */
+class CsReader {
+  constructor(private cpu: Cpu) {}
+  fetch8(eip: number): number {
+    return this.cpu.mmu.read8(this.cpu.linear(CS, eip, 1, false));
+  }
+}
+
+/** The interpreter bound to one CPU. */
+export class Interpreter {
+  readonly #cpu: Cpu;
+  readonly #reader: CsReader;
+  readonly #instr = new Instr();
+  /** Instructions executed, by opcode row id (filled only when profiling). */
+  profile: Uint32Array | null = null;
+
+  /** @param cpu the CPU to run */
+  constructor(cpu: Cpu) {
+    this.#cpu = cpu;
+    this.#reader = new CsReader(cpu);
+  }
+
+  /**
+   * Executes up to `budget` instructions. Returns early when an instruction requests a stop
+   * (hlt, sti, a port exit, a mode change) or a fault escalates to a triple fault.
+   */
+  run(budget: number): InterpretResult {
+    const cpu = this.#cpu;
+    const reader = this.#reader;
+    const instr = this.#instr;
+    let retired = 0;
+    cpu.stopRequested = false;
+    while (retired < budget) {
+      const eip = cpu.eip;
+      cpu.startEip = eip;
+      try {
+        const i = decode(reader, eip, cpu.code32, instr);
+        cpu.eip = cpu.code32 ? eip + i.length : (eip + i.length) & 0xffff;
+        HANDLERS[i.op.id](cpu, i);
+        if (this.profile !== null) this.profile[i.op.id]++;
+      } catch (e) {
+        if (!(e instanceof CpuFault)) throw e;
+        cpu.eip = eip;
+        if (!deliverFault(cpu, e)) return { retired, tripleFault: true };
+        cpu.stopRequested = true;
+      }
+      retired++;
+      if (cpu.stopRequested) break;
+    }
+    return { retired, tripleFault: false };
+  }
+}
