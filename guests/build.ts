@@ -46,8 +46,23 @@ const NATIVE_CFLAGS = [
   "-Wl,--build-id=none",
 ];
 
-/** Linker flags for every guest image: one PT_LOAD at 1 MiB, no notes, no build id. */
-const LDFLAGS = [
+/**
+ * Linker flags for assembly guests, exactly as guests/README.md gives them. The multiboot header
+ * must open `.text`, which this places at file offset 0x1000 (the first 8 KiB).
+ */
+const ASM_LDFLAGS = [
+  "-m",
+  "elf_i386",
+  "--build-id=none",
+  "-nostdlib",
+  "-Ttext",
+  "0x100000",
+  "-e",
+  "_start",
+];
+
+/** Linker flags for C guests: link.ld puts start.asm's multiboot header first, at 1 MiB. */
+const C_LDFLAGS = [
   "-m",
   "elf_i386",
   "--build-id=none",
@@ -201,10 +216,10 @@ async function buildGuest(
   if (guest.source.endsWith(".asm")) {
     const include = guest.source.slice(0, guest.source.lastIndexOf("/") + 1);
     await run("nasm", ["-f", "elf32", "-I", include, "-o", obj, guest.source]);
-    await run("ld", [...LDFLAGS, "-o", image, obj]);
+    await run("ld", [...ASM_LDFLAGS, "-o", image, obj]);
   } else {
     await run("gcc", [...GUEST_CFLAGS, "-c", "-o", obj, guest.source]);
-    await run("ld", [...LDFLAGS, "-o", image, ...runtime, obj, libgcc]);
+    await run("ld", [...C_LDFLAGS, "-o", image, ...runtime, obj, libgcc]);
   }
   if (!guest.native) return { image };
   const native = `${obj}.native`;
