@@ -7,7 +7,6 @@ import type { PhysicalMemory } from "../cpu/physical_memory.ts";
 import { type Elf32Segment, isElf, parseElf32, PF_R, PF_W, PF_X, physicalEntry } from "./elf32.ts";
 import { formatSize, hex, ImageFormatError, loadSubject } from "./image_error.ts";
 import {
-  BOOT_DATA_END,
   BOOT_DATA_START,
   MEM_LOWER_KIB,
   MODULE_ALIGN,
@@ -161,10 +160,10 @@ export function loadMultiboot(
   let kernelEnd = 0;
   for (const r of ranges) {
     checkFits(mem, subject, "segment", r.paddr, r.memsz);
-    if (r.paddr < BOOT_DATA_END && r.paddr + r.memsz > BOOT_DATA_START) {
+    if (r.paddr < MULTIBOOT_STRINGS_END && r.paddr + r.memsz > BOOT_DATA_START) {
       throw new RangeError(
-        `${subject}: segment at ${hex(r.paddr)} of ${formatSize(r.memsz)} overlaps the boot ` +
-          `data area ${hex(BOOT_DATA_START)}–${hex(BOOT_DATA_END)}`,
+        `${subject}: segment at ${hex(r.paddr)} of ${formatSize(r.memsz)} overlaps the ` +
+          `multiboot data area ${hex(BOOT_DATA_START)}–${hex(MULTIBOOT_STRINGS_END)}`,
       );
     }
     kernelEnd = Math.max(kernelEnd, r.paddr + r.memsz);
