@@ -2,7 +2,7 @@
  * runtime.h: the freestanding runtime every C guest links against (COM1 output, printf, exit,
  * string functions, multiboot command line). Names and signatures follow the C library where a C
  * library function of the same name exists, so the same sources also build as native programs
- * (define JITVISOR_NATIVE and link native.c instead of start.asm + runtime.c).
+ * (define JITVISOR_NATIVE and link native_shim.c instead of start.asm + runtime.c).
  */
 #ifndef JITVISOR_RUNTIME_H
 #define JITVISOR_RUNTIME_H
@@ -65,8 +65,6 @@ int strcmp(const char *a, const char *b);
 /* Reads the time-stamp counter. */
 uint64_t rdtsc(void);
 
-/* Sets the text the cmdline_* functions read (the runtime's start-up code calls it). */
-void cmdline_set(const char *text);
 /* The whole multiboot command line ("" if the loader gave none). */
 const char *cmdline_get(void);
 /*
