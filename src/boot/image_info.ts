@@ -174,13 +174,13 @@ export function describeImage(bytes: Uint8Array, name?: string): ImageInfo {
  * import { describeImage, formatImageInfo } from "./image_info.ts";
  *
  * const text = formatImageInfo(describeImage(new Uint8Array(10), "blob.bin"));
- * assert.equal(text, "image:    blob.bin (10 bytes)\nformat:   raw (no ELF, multiboot or Linux header)");
+ * assert.equal(text, "image:     blob.bin (10 bytes)\nformat:    raw (no ELF, multiboot or Linux header)");
  * ```
  */
 export function formatImageInfo(info: ImageInfo): string {
   const lines: string[] = [];
   const row = (label: string, value: string): void => {
-    lines.push(`${(label + ":").padEnd(9)} ${value}`);
+    lines.push(`${(label + ":").padEnd(LABEL_WIDTH)} ${value}`);
   };
   row("image", `${info.name ?? "(unnamed)"} (${formatSize(info.size)})`);
   row("format", info.format === "raw" ? "raw (no ELF, multiboot or Linux header)" : info.format);
@@ -205,11 +205,14 @@ export function formatImageInfo(info: ImageInfo): string {
     row("segments", "vaddr       paddr       filesz      memsz       flags");
     for (const s of info.segments) {
       const cols = [s.vaddr, s.paddr, s.filesz, s.memsz].map((n) => hex32(n).padEnd(12));
-      lines.push(`${"".padEnd(10)}${cols.join("")}${s.flags}`);
+      lines.push(`${"".padEnd(LABEL_WIDTH + 1)}${cols.join("")}${s.flags}`);
     }
   }
   return lines.join("\n");
 }
+
+/** Width of the label column of formatImageInfo ("multiboot:" is the longest). */
+const LABEL_WIDTH = 10;
 
 /** Names of the loadflags bits. */
 function loadflagNames(flags: number): string[] {
