@@ -8,6 +8,7 @@ import { type Elf32Segment, isElf, parseElf32, PF_R, PF_W, PF_X, physicalEntry }
 import { formatSize, hex, ImageFormatError, loadSubject } from "./image_error.ts";
 import {
   BOOT_DATA_START,
+  HIGH_MEMORY_START,
   MEM_LOWER_KIB,
   MODULE_ALIGN,
   MULTIBOOT_INFO_ADDR,
@@ -111,8 +112,8 @@ type LoadRange = Pick<Elf32Segment, "offset" | "paddr" | "filesz" | "memsz">;
 
 /**
  * Loads a multiboot kernel as `qemu-system-i386 -kernel` would: segments at their physical
- * addresses (bss zeroed), modules page-aligned after the kernel, then the information structure
- * with memory sizes, memory map, command lines and boot loader name.
+ * addresses (bss zeroed), modules page-aligned after the kernel (and above 1 MiB), then the
+ * information structure with memory sizes, memory map, command lines and boot loader name.
  *
  * @param mem guest memory to load into.
  * @param image the kernel file (ELF32, or any file with an a.out-kludge header).
@@ -340,7 +341,9 @@ function writeMultibootInfo(
     return at;
   };
 
-  let moduleAt = alignUp(kernelEnd, MODULE_ALIGN);
+  // Modules follow the kernel, but never below 1 MiB, where they could meet the boot data or
+  // the reserved legacy areas.
+  let moduleAt = alignUp(Math.max(kernelEnd, HIGH_MEMORY_START), MODULE_ALIGN);
   modules.forEach((m, i) => {
     checkFits(mem, subject, `module "${m.name}"`, moduleAt, m.data.length);
     mem.write(moduleAt, m.data);

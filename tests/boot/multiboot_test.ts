@@ -139,6 +139,16 @@ Deno.test("loadMultiboot() places modules page-aligned after the kernel with the
   });
 });
 
+Deno.test("loadMultiboot() keeps modules of a kernel loaded below 1 MiB above 1 MiB", () => {
+  const mem = dirtyMemory(4 * MIB);
+  const image = buildElf({ entry: 0x1000, segments: [{ vaddr: 0x1000, data: pattern(16) }] });
+  const modules = [{ name: "m", data: pattern(8) }];
+  const { ebx, kernelEnd } = loadMultiboot(mem, image, { modules });
+  assert.equal(kernelEnd, 0x1010);
+  assert.equal(mem.readU32(mem.readU32(ebx + 24)), 0x100000);
+  assert.deepEqual(mem.read(0x100000, 8), pattern(8));
+});
+
 Deno.test("loadMultiboot() reports 1 MiB of RAM as mem_upper 0 without an empty mmap entry", () => {
   const mem = new PhysicalMemory(MIB);
   const image = buildElf({ entry: 0x20000, segments: [{ vaddr: 0x20000, data: pattern(16) }] });
