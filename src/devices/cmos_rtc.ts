@@ -188,6 +188,7 @@ export class CmosRtc implements PortDevice, TimedDevice {
   #startTime: number;
 
   /**
+   * Builds the chip in its power-on state.
    * @param deps.irq IRQ8
    * @param deps.clock time source (ns)
    * @param deps.startTime wall-clock ms since the epoch at clock time 0

@@ -19,7 +19,10 @@ export class DebugExit implements PortDevice {
   readonly stats: DeviceStats = { missedReads: 0, missedWrites: 0 };
   #onExit: (value: number) => void;
 
-  /** @param deps.onExit called with the written value */
+  /**
+   * Builds the port.
+   * @param deps.onExit called with the written value
+   */
   constructor(deps: { onExit: (value: number) => void }) {
     this.#onExit = deps.onExit;
   }
@@ -56,7 +59,10 @@ export class DebugConsole implements PortDevice {
   readonly stats: DeviceStats = { missedReads: 0, missedWrites: 0 };
   #output: (bytes: Uint8Array) => void;
 
-  /** @param deps.output receives each printed byte */
+  /**
+   * Builds the port.
+   * @param deps.output receives each printed byte
+   */
   constructor(deps: { output: (bytes: Uint8Array) => void }) {
     this.#output = deps.output;
   }

@@ -127,6 +127,7 @@ export class I8042 {
   #auxLevel = false;
 
   /**
+   * Builds the controller in its power-on state.
    * @param deps.irq IRQ1
    * @param deps.auxIrq IRQ12 (optional)
    * @param deps.setA20 called when A20 changes through the output port

@@ -33,7 +33,7 @@ const OCW3_ESMM = 0x40;
 const POLL_PENDING = 0x80;
 
 /** Where the initialisation sequence is: 0 = operational, else the next ICW expected. */
-type InitStep = 0 | 2 | 3 | 4;
+export type InitStep = 0 | 2 | 3 | 4;
 
 /** The plain, JSON-able state of one 8259A; the defaults are the power-on values. */
 export interface Pic8259State {
@@ -119,6 +119,7 @@ export class Pic8259 implements PortDevice {
   #latched: number;
 
   /**
+   * Builds a chip in its power-on state.
    * @param deps.onChange called after anything that may change the INT output
    * @param deps.latchedLines inputs whose edge request is kept until INTA even if the line
    *   falls (a cascade input); other inputs withdraw their request when they fall

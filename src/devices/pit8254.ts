@@ -137,6 +137,7 @@ export class Pit8254 implements PortDevice, TimedDevice {
   #clock: Clock;
 
   /**
+   * Builds the chip in its power-on state.
    * @param deps.irq IRQ0, driven by channel 0's OUT
    * @param deps.clock the VM's time source (ns)
    */

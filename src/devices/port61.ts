@@ -44,6 +44,7 @@ export class SystemControlB implements PortDevice {
   #clock: Clock;
 
   /**
+   * Builds the port in its power-on state.
    * @param deps.pit the PIT (channel 2 gate and OUT)
    * @param deps.clock time source for the refresh toggle
    */

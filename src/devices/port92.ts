@@ -35,6 +35,7 @@ export class SystemControlA implements PortDevice {
   #deps: SystemControlADeps;
 
   /**
+   * Builds the port in its power-on state.
    * @param deps.setA20 called with the new A20 state when bit 1 changes
    * @param deps.onReset called when bit 0 is written as 1
    */

@@ -148,6 +148,7 @@ export class Uart16550 implements PortDevice, TimedDevice {
   #deps: Uart16550Deps;
 
   /**
+   * Builds the chip in its power-on state.
    * @param deps.irq interrupt line
    * @param deps.output receives transmitted bytes
    * @param deps.clock time source for the receive timeout
