@@ -78,7 +78,7 @@ export class PhysicalMemory {
    */
   hostPage(addr: number): number {
     addr >>>= 0;
-    const page = addr & ~0xfff;
+    const page = (addr & ~0xfff) >>> 0;
     if (addr < this.ramSize) return RAM_BASE + page;
     if (this.romSize !== 0 && addr >= 0x1_0000_0000 - this.romSize) {
       return this.romBase + (page - (0x1_0000_0000 - this.romSize));

@@ -1,0 +1,336 @@
+/**
+ * A virtual machine: guest memory, one CPU, the PC devices, the monitor, and the run loop that
+ * ties them together (DESIGN.md §1, §6). `run()` returns a `VmExit` for whatever the monitor
+ * does not handle itself.
+ */
+
+import { Cpu } from "../cpu/cpu.ts";
+import type { CpuEnvironment } from "../cpu/environment.ts";
+import { deliverFault, deliverInterrupt, SOURCE_EXTERNAL } from "../cpu/exceptions.ts";
+import { CpuFault } from "../cpu/fault.ts";
+import { IF } from "../cpu/flags.ts";
+import { Interpreter } from "../cpu/interp/interpreter.ts";
+import { PhysicalMemory } from "../cpu/physical_memory.ts";
+import { OFF_A20_MASK, OFF_INHIBIT_IRQ } from "../cpu/state.ts";
+import { PortBus } from "../devices/bus.ts";
+import { CmosRtc } from "../devices/cmos_rtc.ts";
+import { DebugConsole, DebugExit, PostPort } from "../devices/debug_ports.ts";
+import type { AccessSize, PortDevice, TimedDevice } from "../devices/device.ts";
+import { DualPic } from "../devices/dual_pic.ts";
+import { Pit8254 } from "../devices/pit8254.ts";
+import { SystemControlB } from "../devices/port61.ts";
+import { SystemControlA } from "../devices/port92.ts";
+import { Uart16550 } from "../devices/uart16550.ts";
+import { I8042 } from "../devices/i8042.ts";
+import { cpuidLeaf } from "../monitor/cpuid.ts";
+import { type Hypercall, HYPERCALL_PORT, type HypercallHandler } from "../monitor/hypercall.ts";
+import { MsrFile } from "../monitor/msr.ts";
+import { PortRouter } from "../monitor/port_router.ts";
+import { HostClock, InstructionClock } from "./clock.ts";
+import type { Engine } from "./engine.ts";
+import type { VmExit } from "./exits.ts";
+
+/** Fixed wall-clock start of deterministic runs: 2000-01-01T00:00:00Z. */
+const DETERMINISTIC_EPOCH_MS = 946_684_800_000;
+/** Instructions per engine call in host-time mode, between device polls. */
+const HOST_SLICE = 50_000;
+/** Host time (ms) between yields to the event loop, so input and timers are serviced. */
+const YIELD_INTERVAL_MS = 20;
+/** Longest host sleep (ms) while the guest is halted. */
+const MAX_HALT_SLEEP_MS = 10;
+
+/** Options for constructing a VM. */
+export interface VmConfig {
+  /** Guest RAM in bytes. */
+  memoryBytes: number;
+  /** Room for a firmware ROM in bytes (0 = none). */
+  romCapacity: number;
+  /** Instruction-count time instead of host time. */
+  deterministic: boolean;
+  /** Receives bytes the guest writes to COM1. */
+  serialOutput: (bytes: Uint8Array) => void;
+  /** Receives bytes the guest writes to the debug console (port 0xE9). */
+  debugOutput: (bytes: Uint8Array) => void;
+  /** Stop with a `budget` exit after this many instructions in total (Infinity = never). */
+  maxInstructions: number;
+  /** Stop with a `budget` exit after this much host time in ms per `run()` (Infinity = never). */
+  timeoutMs: number;
+}
+
+/** Handlers an embedder attaches to a range of ports. */
+export interface PortHandler {
+  /** Reads `size` bytes at `port`. Missing: reads as all ones. */
+  read?(port: number, size: 1 | 2 | 4): number;
+  /** Writes `size` bytes of `value` to `port`. Missing: writes are ignored. */
+  write?(port: number, size: 1 | 2 | 4, value: number): void;
+}
+
+/** Counters the run loop keeps. */
+export interface VmStats {
+  /** Instructions retired. */
+  instructions: number;
+  /** `run()` results by exit kind. */
+  exits: Record<string, number>;
+  /** External interrupts delivered. */
+  interrupts: number;
+  /** Host milliseconds spent inside `run()`. */
+  runMs: number;
+}
+
+/** A virtual PC: CPU, memory, devices and the monitor. */
+export class Vm {
+  /** Guest physical memory. */
+  readonly memory: PhysicalMemory;
+  /** The CPU. */
+  readonly cpu: Cpu;
+  /** The interpreter (also used by the JIT for cold code). */
+  readonly interpreter: Interpreter;
+  /** The engine `run()` uses. */
+  engine: Engine;
+  /** The port bus with every in-monitor device. */
+  readonly bus: PortBus = new PortBus();
+  /** Interrupt controllers. */
+  readonly pic: DualPic = new DualPic();
+  /** COM1. */
+  readonly uart: Uart16550;
+  /** Timer. */
+  readonly pit: Pit8254;
+  /** Real-time clock and CMOS. */
+  readonly rtc: CmosRtc;
+  /** Run-loop counters. */
+  readonly stats: VmStats = { instructions: 0, exits: {}, interrupts: 0, runMs: 0 };
+
+  readonly #config: VmConfig;
+  readonly #clock: HostClock | InstructionClock;
+  readonly #timed: TimedDevice[];
+  readonly #msrs: MsrFile;
+  readonly #router: PortRouter;
+  readonly #hypercalls = new Map<number, HypercallHandler>();
+  #pendingExit: VmExit | null = null;
+  #stopped: VmExit | null = null;
+
+  /** @param config memory, time and output settings */
+  constructor(config: VmConfig) {
+    this.#config = config;
+    this.memory = new PhysicalMemory(config.memoryBytes, config.romCapacity);
+    const clock = config.deterministic ? new InstructionClock() : new HostClock();
+    this.#clock = clock;
+    this.#msrs = new MsrFile(() => BigInt(clock.now()));
+    this.#router = new PortRouter(this.bus, (port, size, direction, value) => {
+      this.#exitLater({ kind: "io", port, size, direction, value });
+    });
+    const env: CpuEnvironment = {
+      portIn: (port, size) => this.#router.portIn(port, size),
+      portOut: (port, size, value) => this.#router.portOut(port, size, value),
+      mmioRead: (addr, size) => {
+        const value = size === 4 ? 0xffffffff : (1 << (size * 8)) - 1;
+        this.#exitLater({ kind: "mmio", addr, size, direction: "read", value });
+        return value;
+      },
+      mmioWrite: (addr, size, value) => {
+        this.#exitLater({ kind: "mmio", addr, size, direction: "write", value });
+      },
+      cpuid: cpuidLeaf,
+      readMsr: (index) => this.#msrs.read(index),
+      writeMsr: (index, value) => this.#msrs.write(index, value),
+      readTsc: () => this.#msrs.tsc(),
+    };
+    this.cpu = new Cpu(this.memory, env);
+    this.interpreter = new Interpreter(this.cpu);
+    this.engine = this.interpreter;
+
+    for (const { dev, base, len } of this.pic.ports()) this.bus.insert(dev, base, len);
+    this.pit = new Pit8254({ irq: this.pic.irqLine(0), clock });
+    this.bus.insert(this.pit, 0x40, 4);
+    this.bus.insert(new SystemControlB({ pit: this.pit, clock }), 0x61, 1);
+    this.rtc = new CmosRtc({
+      irq: this.pic.irqLine(8),
+      clock,
+      startTime: config.deterministic ? DETERMINISTIC_EPOCH_MS : Date.now(),
+      memoryBytes: config.memoryBytes,
+    });
+    this.bus.insert(this.rtc, 0x70, 2);
+    this.uart = new Uart16550({ irq: this.pic.irqLine(4), output: config.serialOutput, clock });
+    this.bus.insert(this.uart, 0x3f8, 8);
+    this.bus.insert(new DebugConsole({ output: config.debugOutput }), 0xe9, 1);
+    this.bus.insert(new PostPort(), 0x80, 1);
+    this.bus.insert(
+      new DebugExit({
+        onExit: (status) =>
+          this.#stop({ kind: "shutdown", reason: "exit-port", status, eip: this.cpu.eip }),
+      }),
+      0xf4,
+      4,
+    );
+    this.bus.insert(
+      new SystemControlA({
+        setA20: (on) => this.setA20(on),
+        onReset: () => this.#stop({ kind: "shutdown", reason: "reset", eip: this.cpu.eip }),
+      }),
+      0x92,
+      1,
+    );
+    const i8042 = new I8042({
+      irq: this.pic.irqLine(1),
+      auxIrq: this.pic.irqLine(12),
+      setA20: (on) => this.setA20(on),
+      onReset: () => this.#stop({ kind: "shutdown", reason: "reset", eip: this.cpu.eip }),
+    });
+    this.bus.insert(i8042.data, 0x60, 1);
+    this.bus.insert(i8042.command, 0x64, 1);
+    this.bus.insert(this.#hypercallPort(), HYPERCALL_PORT, 4);
+    this.#timed = [this.pit, this.rtc, this.uart];
+  }
+
+  /** Time (ns) on the VM's clock. */
+  now(): number {
+    return this.#clock.now();
+  }
+
+  /** Opens or closes the A20 gate (physical address bit 20 forced to zero when closed). */
+  setA20(on: boolean): void {
+    this.cpu.i32[OFF_A20_MASK >> 2] = on ? -1 : ~(1 << 20);
+    this.cpu.mmu.flushAll();
+  }
+
+  /** Attaches an embedder's handler to ports `base` … `base + len - 1`. */
+  addPortHandler(base: number, len: number, handler: PortHandler): void {
+    const dev: PortDevice = {
+      read: (offset: number, size: AccessSize) =>
+        handler.read
+          ? handler.read(base + offset, size)
+          : size === 4
+          ? 0xffffffff
+          : (1 << (8 * size)) - 1,
+      write: (offset: number, size: AccessSize, value: number) =>
+        handler.write?.(base + offset, size, value),
+    };
+    this.bus.insert(dev, base, len);
+  }
+
+  /** Registers the handler for hypercall number `nr`. */
+  onHypercall(nr: number, handler: HypercallHandler): void {
+    this.#hypercalls.set(nr >>> 0, handler);
+  }
+
+  #hypercallPort(): PortDevice {
+    return {
+      read: () => 0xffffffff,
+      write: () => {
+        const cpu = this.cpu;
+        const call: Hypercall = {
+          nr: cpu.reg32(0) >>> 0,
+          args: [cpu.reg32(3) >>> 0, cpu.reg32(1) >>> 0, cpu.reg32(2) >>> 0, cpu.reg32(6) >>> 0],
+        };
+        const handler = this.#hypercalls.get(call.nr);
+        if (handler) cpu.setReg32(0, handler(call) | 0);
+        else this.#exitLater({ kind: "hypercall", ...call });
+      },
+    };
+  }
+
+  #exitLater(exit: VmExit): void {
+    if (this.#pendingExit === null) this.#pendingExit = exit;
+    this.cpu.requestStop();
+  }
+
+  #stop(exit: VmExit): void {
+    this.#stopped = exit;
+    this.cpu.requestStop();
+  }
+
+  /** Delivers a pending external interrupt if the CPU accepts one; false on a triple fault. */
+  #deliverInterrupt(): boolean {
+    const cpu = this.cpu;
+    if ((cpu.rawFlags & IF) === 0 || !this.pic.pending()) return true;
+    const vector = this.pic.acknowledge();
+    cpu.halted = false;
+    this.stats.interrupts++;
+    try {
+      deliverInterrupt(cpu, vector, -1, SOURCE_EXTERNAL);
+    } catch (e) {
+      if (!(e instanceof CpuFault)) throw e;
+      return deliverFault(cpu, e);
+    }
+    return true;
+  }
+
+  #poll(): void {
+    const now = this.#clock.now();
+    for (const d of this.#timed) d.poll(now);
+  }
+
+  #nextDeadline(): number {
+    let t = Infinity;
+    for (const d of this.#timed) t = Math.min(t, d.nextDeadline());
+    return t;
+  }
+
+  /**
+   * Runs the guest until something needs the embedder: an exit the monitor does not handle,
+   * a limit, or the end of the machine.
+   */
+  async run(): Promise<VmExit> {
+    const start = performance.now();
+    try {
+      const exit = await this.#runLoop(start);
+      this.stats.exits[exit.kind] = (this.stats.exits[exit.kind] ?? 0) + 1;
+      return exit;
+    } finally {
+      this.stats.runMs += performance.now() - start;
+    }
+  }
+
+  async #runLoop(start: number): Promise<VmExit> {
+    const cpu = this.cpu;
+    const config = this.#config;
+    const clock = this.#clock;
+    let lastYield = performance.now();
+    for (;;) {
+      if (this.#stopped !== null) return this.#stopped;
+      if (this.#pendingExit !== null) {
+        const exit = this.#pendingExit;
+        this.#pendingExit = null;
+        return exit;
+      }
+      if (this.stats.instructions >= config.maxInstructions) {
+        return { kind: "budget", reason: "instructions" };
+      }
+      const hostNow = performance.now();
+      if (hostNow - start >= config.timeoutMs) return { kind: "budget", reason: "time" };
+      if (hostNow - lastYield >= YIELD_INTERVAL_MS) {
+        await new Promise((r) => setTimeout(r, 0));
+        lastYield = performance.now();
+      }
+      this.#poll();
+      const inhibited = cpu.i32[OFF_INHIBIT_IRQ >> 2] !== 0;
+      if (!inhibited && !this.#deliverInterrupt()) {
+        return { kind: "shutdown", reason: "triple-fault", eip: cpu.eip };
+      }
+      if (cpu.halted) {
+        if ((cpu.rawFlags & IF) === 0) return { kind: "hlt", eip: cpu.eip };
+        const deadline = this.#nextDeadline();
+        if (clock instanceof InstructionClock) {
+          if (deadline === Infinity) return { kind: "hlt", eip: cpu.eip };
+          clock.skipped += Math.max(0, Math.ceil(deadline - clock.now()));
+        } else {
+          const waitMs = Math.min(MAX_HALT_SLEEP_MS, Math.max(0, (deadline - clock.now()) / 1e6));
+          await new Promise((r) => setTimeout(r, waitMs));
+          lastYield = performance.now();
+        }
+        continue;
+      }
+      let budget = inhibited ? 1 : HOST_SLICE;
+      if (clock instanceof InstructionClock) {
+        const until = this.#nextDeadline() - clock.now();
+        if (until < budget) budget = Math.max(1, Math.ceil(until));
+      }
+      budget = Math.min(budget, config.maxInstructions - this.stats.instructions);
+      const result = this.engine.run(budget);
+      if (inhibited) cpu.i32[OFF_INHIBIT_IRQ >> 2] = 0;
+      this.stats.instructions += result.retired;
+      if (clock instanceof InstructionClock) clock.instructions += result.retired;
+      if (result.tripleFault) return { kind: "shutdown", reason: "triple-fault", eip: cpu.eip };
+    }
+  }
+}
