@@ -280,8 +280,8 @@ function removeStale(wanted: Set<string>): string[] {
 export async function buildGuests(only: string[] = []): Promise<string[]> {
   const libgcc = await checkToolchain();
   const all = listGuests();
-  const guests = only.length ? all.filter((g) => only.includes(g.name)) : all;
-  const unknown = only.filter((n) => !all.some((g) => g.name === n));
+  const guests = only.length ? all.filter((g) => isSelected(g, only)) : all;
+  const unknown = only.filter((n) => !all.some((g) => isSelected(g, [n])));
   if (unknown.length) throw new RangeError(`Unknown guest(s): ${unknown.join(", ")}`);
   const tmp = Deno.makeTempDirSync({ prefix: "jitvisor-guests-" });
   try {
@@ -316,6 +316,15 @@ export async function buildGuests(only: string[] = []): Promise<string[]> {
   }
 }
 
+/**
+ * Tells whether `--only` selects a guest: by name (`paging`) or by its image path below
+ * `guests/build/` without `.elf` (`bench/paging`), for names two folders share.
+ */
+function isSelected(guest: GuestSource, only: readonly string[]): boolean {
+  const qualified = guest.image.slice("guests/build/".length, -".elf".length);
+  return only.includes(guest.name) || only.includes(qualified);
+}
+
 /** Maps `items` through `fn` with at most `limit` calls in flight, keeping the order. */
 async function mapLimited<T, R>(
   items: readonly T[],
@@ -345,11 +354,11 @@ async function main(args: string[]): Promise<number> {
   const only = values.only ? values.only.split(",").filter((s) => s !== "") : [];
   const written = await buildGuests(only);
   for (const path of written) console.log(`wrote ${path}`);
-  const count = listGuests().filter((g) => only.length === 0 || only.includes(g.name)).length;
+  const count = listGuests().filter((g) => only.length === 0 || isSelected(g, only)).length;
   console.log(`${count} guest(s) built, ${written.length} file(s) changed`);
   if (values.record) {
     for (const g of listGuests()) {
-      if (only.length && !only.includes(g.name)) continue;
+      if (only.length && !isSelected(g, only)) continue;
       const result = await recordExpected(REPO_ROOT, g.source, g.image);
       console.log(
         `recorded ${result.expectedPath} (${result.bytes} bytes, status ${result.status})`,
