@@ -42,7 +42,7 @@ export type {
   MmioExit,
   ShutdownExit,
 } from "./vm/exits.ts";
-export type { PortHandler, VmStats } from "./vm/vm.ts";
+export type { PortHandler, Registers, VmStats } from "./vm/vm.ts";
 export type { Hypercall, HypercallHandler } from "./monitor/hypercall.ts";
 export { HYPERCALL_PORT } from "./monitor/hypercall.ts";
 export { ImageFormatError } from "./boot/image_error.ts";

@@ -65,6 +65,32 @@ export interface PortHandler {
   write?(port: number, size: 1 | 2 | 4, value: number): void;
 }
 
+/** The general registers, EIP and EFLAGS, as unsigned 32-bit values. */
+export interface Registers {
+  /** Accumulator. */
+  eax: number;
+  /** Counter. */
+  ecx: number;
+  /** Data. */
+  edx: number;
+  /** Base. */
+  ebx: number;
+  /** Stack pointer. */
+  esp: number;
+  /** Frame pointer. */
+  ebp: number;
+  /** Source index. */
+  esi: number;
+  /** Destination index. */
+  edi: number;
+  /** Instruction pointer. */
+  eip: number;
+  /** Flags. */
+  eflags: number;
+}
+
+const REGISTER_NAMES = ["eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi"] as const;
+
 /** Counters the run loop keeps. */
 export interface VmStats {
   /** Instructions retired. */
@@ -180,6 +206,41 @@ export class Vm {
     this.bus.insert(i8042.command, 0x64, 1);
     this.bus.insert(this.#hypercallPort(), HYPERCALL_PORT, 4);
     this.#timed = [this.pit, this.rtc, this.uart];
+  }
+
+  /** Reads the general registers, EIP and EFLAGS (between runs). */
+  getRegisters(): Registers {
+    const cpu = this.cpu;
+    const regs = Object.fromEntries(REGISTER_NAMES.map((n, r) => [n, cpu.reg32(r) >>> 0]));
+    return { ...regs, eip: cpu.eip >>> 0, eflags: cpu.getFlags() >>> 0 } as Registers;
+  }
+
+  /** Sets some of the general registers, EIP and EFLAGS (between runs). */
+  setRegisters(regs: Partial<Registers>): void {
+    const cpu = this.cpu;
+    REGISTER_NAMES.forEach((n, r) => {
+      const v = regs[n];
+      if (v !== undefined) cpu.setReg32(r, v | 0);
+    });
+    if (regs.eip !== undefined) cpu.eip = regs.eip | 0;
+    if (regs.eflags !== undefined) cpu.setFlags(regs.eflags);
+  }
+
+  /** Copies `length` bytes of guest RAM at physical `addr`; RangeError outside RAM. */
+  readMemory(addr: number, length: number): Uint8Array {
+    return this.memory.read(addr, length);
+  }
+
+  /**
+   * Writes `bytes` into guest RAM at physical `addr` (RangeError outside RAM); translated code
+   * on the pages written is invalidated.
+   */
+  writeMemory(addr: number, bytes: Uint8Array): void {
+    this.memory.write(addr, bytes);
+    const mmu = this.cpu.mmu;
+    for (let page = addr >>> 12; page <= (addr + bytes.length - 1) >>> 12; page++) {
+      if (mmu.codePages[page] !== 0) mmu.onCodeWrite(page);
+    }
   }
 
   /** Time (ns) on the VM's clock. */
