@@ -38,7 +38,9 @@ function build(name: string, dir: string): Uint8Array {
   const run = (cmd: string, args: string[]) => {
     const out = new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).outputSync();
     if (!out.success) {
-      throw new Error(`Cannot build "${name}": ${cmd} failed: ${new TextDecoder().decode(out.stderr)}`);
+      throw new Error(
+        `Cannot build "${name}": ${cmd} failed: ${new TextDecoder().decode(out.stderr)}`,
+      );
     }
   };
   const obj = `${dir}/${name}.o`, elf = `${dir}/${name}.elf`;
