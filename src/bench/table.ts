@@ -34,9 +34,10 @@ export function formatMs(ms: number): string {
  * Formats a ratio as a multiplier.
  *
  * @param r the ratio
- * @returns e.g. `"1.25×"`, `"12.5×"`, `"125×"`
+ * @returns e.g. `"0.012×"`, `"1.25×"`, `"12.5×"`, `"125×"`
  */
 export function formatRatio(r: number): string {
+  if (r < 0.1) return `${r.toPrecision(2)}×`;
   if (r < 10) return `${r.toFixed(2)}×`;
   if (r < 100) return `${r.toFixed(1)}×`;
   return `${r.toFixed(0)}×`;
@@ -50,7 +51,7 @@ function pipeTable(header: string[], body: string[][]): string {
       cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ")
     } |`;
   const rule = `|${
-    widths.map((w, i) => (i === 0 ? `-${"-".repeat(w)}-` : `-${"-".repeat(w - 1)}:-`)).join("|")
+    widths.map((w, i) => (i === 0 ? "-".repeat(w + 2) : `${"-".repeat(w + 1)}:`)).join("|")
   }|`;
   return [line(header), rule, ...body.map(line)].join("\n");
 }
