@@ -1,0 +1,652 @@
+/**
+ * The per-block emission context: guest registers cached in wasm locals (written through to the
+ * state memory, so every callout and fault sees precise registers), the pending lazy-flag record
+ * held in locals and stored only when something can observe it (a callout, a memory slow path,
+ * a block exit), and the inline TLB fast path for guest memory (DESIGN.md §3, §5).
+ *
+ * Emitters in this folder build statements through this class; they never touch offsets of
+ * `state.ts` themselves except through the helpers here.
+ */
+
+import type binaryen from "binaryen";
+import type { Instr } from "../../src/cpu/decode/instr.ts";
+import {
+  K_E,
+  K_G,
+  K_I,
+  K_M,
+  K_O,
+  K_ONE,
+  K_REG,
+  K_Z,
+} from "../../src/cpu/decode/operand.ts";
+import {
+  LAZY_ADD,
+  LAZY_DEC,
+  LAZY_INC,
+  LAZY_LOGIC,
+  LAZY_NONE,
+  LAZY_SAR,
+  LAZY_SHL,
+  LAZY_SHR,
+  LAZY_SUB,
+} from "../../src/cpu/flags.ts";
+import {
+  OFF_EFLAGS,
+  OFF_EIP,
+  OFF_LAZY_A,
+  OFF_LAZY_B,
+  OFF_LAZY_OP,
+  OFF_LAZY_RES,
+  OFF_LAZY_SIZE,
+  OFF_TLB,
+  SEG_BASE,
+  segOffset,
+} from "../../src/cpu/state.ts";
+import { TLB_CODE, TLB_MMIO, TLB_USER, TLB_VALID, TLB_WRITE } from "../../src/cpu/tlb.ts";
+import type { BlockPlan } from "../plan.ts";
+
+/** The binaryen namespace (loaded lazily by the engine). */
+export type Binaryen = typeof binaryen;
+/** A binaryen expression. */
+export type Expr = binaryen.ExpressionRef;
+
+/** The CPU mode a block was compiled for; part of its cache key. */
+export interface BlockMode {
+  /** CS default operand and address size is 32 bits. */
+  readonly code32: boolean;
+  /** SS.B: the stack pointer is ESP. */
+  readonly stack32: boolean;
+  /** CPL 3: memory fast paths require TLB_USER. */
+  readonly user: boolean;
+  /** Segments needing limit or type checks (bit per segment register), as `Cpu.checkedSegs`. */
+  readonly checkedSegs: number;
+}
+
+/** Packs a mode into the small integer stored with each cached block. */
+export function modeKey(m: BlockMode): number {
+  return (m.code32 ? 1 : 0) | (m.stack32 ? 2 : 0) | (m.user ? 4 : 0) | (m.checkedSegs << 3);
+}
+
+/** Names of the host functions a block module imports (module "h"). */
+export const HOST = {
+  /** `(k, done) -> stop`: run instruction k through its interpreter handler. */
+  callout: "callout",
+  /** `(cc) -> bool`: evaluate an even condition code from the stored lazy record. */
+  cond: "cond",
+  /** `() -> cf`: CF from the stored lazy record. */
+  cf: "cf",
+  /** `(lin, k, done) -> value`: slow-path reads of 1, 2, 4 bytes. */
+  read: ["rd1", "rd2", "rd2", "rd4", "rd4"],
+  /** `(lin, value, k, done) -> stop`: slow-path writes of 1, 2, 4 bytes. */
+  write: ["wr1", "wr2", "wr2", "wr4", "wr4"],
+} as const;
+
+/** The lazy-flag record of the last flag-writing instruction, held in locals. */
+interface PendingFlags {
+  op: number;
+  bits: number;
+  a: number;
+  b: number;
+  res: number;
+  /** For INC/DEC: local holding the CF to keep in EFLAGS; else -1. */
+  cf: number;
+}
+
+/** Local slots: 0 is the budget parameter, 1–8 the registers, then these. */
+const L_BUDGET = 0;
+const L_REG0 = 1;
+const L_DONE = 9;
+const L_STOP = 10;
+const FIRST_TEMP = 11;
+
+/** Mask of an operand size in bytes. */
+export function sizeMaskOf(size: number): number {
+  return size === 4 ? -1 : size === 2 ? 0xffff : 0xff;
+}
+
+/** Builds the body of one block function. */
+export class EmitContext {
+  readonly m: binaryen.Module;
+  readonly b: Binaryen;
+  readonly plan: BlockPlan;
+  readonly mode: BlockMode;
+  /** Emitted statements, in order. */
+  readonly stmts: Expr[] = [];
+  /** The block loops to its own entry: `done` counts retired instructions dynamically. */
+  readonly loop: boolean;
+  /** Index of the instruction being emitted. */
+  k = 0;
+  #vars: number[] = [];
+  #loaded: boolean[] = new Array(8).fill(false);
+  #pending: PendingFlags | null = null;
+  #memLin = -1;
+  #slowWrite = false;
+
+  /**
+   * @param b the binaryen namespace
+   * @param m the module being built
+   * @param plan the block
+   * @param mode the CPU mode it is compiled for
+   * @param loop emit the final branch to the entry as a wasm loop
+   */
+  constructor(b: Binaryen, m: binaryen.Module, plan: BlockPlan, mode: BlockMode, loop: boolean) {
+    this.b = b;
+    this.m = m;
+    this.plan = plan;
+    this.mode = mode;
+    this.loop = loop;
+  }
+
+  /** Types of the function's locals after the parameter. */
+  get varTypes(): number[] {
+    const i32 = this.b.i32;
+    return [...new Array(FIRST_TEMP - 1).fill(i32), ...this.#vars];
+  }
+
+  // ---- basic building blocks ---------------------------------------------------------------
+
+  /** An i32 constant. */
+  c(v: number): Expr {
+    return this.m.i32.const(v | 0);
+  }
+  /** Reads a local. */
+  get(l: number): Expr {
+    return this.m.local.get(l, this.b.i32);
+  }
+  /** Allocates a fresh i32 local. */
+  tmp(): number {
+    this.#vars.push(this.b.i32);
+    return FIRST_TEMP + this.#vars.length - 1;
+  }
+  /** Evaluates `e` into a fresh local (emitting the assignment) and returns the local. */
+  let(e: Expr): number {
+    const l = this.tmp();
+    this.stmts.push(this.m.local.set(l, e));
+    return l;
+  }
+  /** Appends a statement. */
+  emit(e: Expr): void {
+    this.stmts.push(e);
+  }
+  /** A load of the i32 state field at byte offset `off`. */
+  loadState(off: number): Expr {
+    return this.m.i32.load(off, 4, this.c(0));
+  }
+  /** A store to the i32 state field at byte offset `off`. */
+  storeState(off: number, v: Expr): Expr {
+    return this.m.i32.store(off, 4, this.c(0), v);
+  }
+  /** Instructions retired in this call before the current one. */
+  doneBefore(): Expr {
+    return this.loop ? this.m.i32.add(this.get(L_DONE), this.c(this.k)) : this.c(this.k);
+  }
+  /** Instructions retired in this call including the current one. */
+  doneAfter(): Expr {
+    return this.loop ? this.m.i32.add(this.get(L_DONE), this.c(this.k + 1)) : this.c(this.k + 1);
+  }
+  /** EIP of the current instruction. */
+  get eip(): number {
+    return this.plan.eips[this.k];
+  }
+  /** EIP after the current instruction. */
+  get nextEip(): number {
+    return this.plan.eips[this.k + 1];
+  }
+
+  // ---- registers ---------------------------------------------------------------------------
+
+  /** The 32-bit value of register r (loaded into its local on first use). */
+  reg32(r: number): Expr {
+    if (!this.#loaded[r]) {
+      this.stmts.push(this.m.local.set(L_REG0 + r, this.loadState(r * 4)));
+      this.#loaded[r] = true;
+    }
+    return this.get(L_REG0 + r);
+  }
+  /** Register r of `size` bytes, zero-extended (AH..BH for size 1, r ≥ 4). */
+  readReg(r: number, size: number): Expr {
+    const m = this.m;
+    if (size === 4) return this.reg32(r);
+    if (size === 2) return m.i32.and(this.reg32(r), this.c(0xffff));
+    if (r < 4) return m.i32.and(this.reg32(r), this.c(0xff));
+    return m.i32.and(m.i32.shr_u(this.reg32(r - 4), this.c(8)), this.c(0xff));
+  }
+  /** Sets register r to the 32-bit `v`, writing through to the state. */
+  setReg32(r: number, v: Expr): void {
+    const m = this.m;
+    this.#loaded[r] = true;
+    this.stmts.push(m.local.set(L_REG0 + r, v));
+    this.stmts.push(this.storeState(r * 4, this.get(L_REG0 + r)));
+  }
+  /** Writes `size` bytes of `v` to register r, keeping the other bytes. */
+  writeReg(r: number, size: number, v: Expr): void {
+    const m = this.m;
+    if (size === 4) return this.setReg32(r, v);
+    if (size === 2) {
+      const keep = m.i32.and(this.reg32(r), this.c(0xffff0000));
+      return this.setReg32(r, m.i32.or(keep, m.i32.and(v, this.c(0xffff))));
+    }
+    if (r < 4) {
+      const keep = m.i32.and(this.reg32(r), this.c(~0xff));
+      return this.setReg32(r, m.i32.or(keep, m.i32.and(v, this.c(0xff))));
+    }
+    const keep = m.i32.and(this.reg32(r - 4), this.c(~0xff00));
+    const byte = m.i32.shl(m.i32.and(v, this.c(0xff)), this.c(8));
+    this.setReg32(r - 4, m.i32.or(keep, byte));
+  }
+  /** Loads every register into its local (the state a loop header expects). */
+  loadAll(): void {
+    for (let r = 0; r < 8; r++) this.reg32(r);
+  }
+  /** Forgets the register locals (after a callout that may have changed them). */
+  forgetRegs(): void {
+    this.#loaded.fill(false);
+  }
+
+  // ---- lazy flags --------------------------------------------------------------------------
+
+  /** Statements storing the pending record (none when the state already holds it). */
+  spill(): Expr[] {
+    const p = this.#pending;
+    if (p === null) return [];
+    const out = [
+      this.storeState(OFF_LAZY_OP, this.c(p.op)),
+      this.storeState(OFF_LAZY_A, this.get(p.a)),
+      this.storeState(OFF_LAZY_B, this.get(p.b)),
+      this.storeState(OFF_LAZY_RES, this.get(p.res)),
+      this.storeState(OFF_LAZY_SIZE, this.c(p.bits)),
+    ];
+    if (p.cf >= 0) {
+      const m = this.m;
+      const kept = m.i32.and(this.loadState(OFF_EFLAGS), this.c(~1));
+      out.push(this.storeState(OFF_EFLAGS, m.i32.or(kept, this.get(p.cf))));
+    }
+    return out;
+  }
+  /** Stores the pending record now and forgets it (before a callout). */
+  flushFlags(): void {
+    this.stmts.push(...this.spill());
+    this.#pending = null;
+  }
+  /** Records a flag-writing result (locals a, b, res) as the pending lazy record. */
+  setFlags(op: number, size: number, a: number, b: number, res: number, cf = -1): void {
+    this.#pending = { op, bits: size * 8, a, b, res, cf };
+  }
+
+  /** CF before the current instruction, as an expression (0 or 1). */
+  carry(): Expr {
+    const m = this.m;
+    const p = this.#pending;
+    if (p === null) return this.carryFromState();
+    switch (p.op) {
+      case LAZY_ADD:
+        return m.i32.lt_u(this.get(p.res), this.get(p.a));
+      case LAZY_SUB:
+        return m.i32.lt_u(this.get(p.a), this.get(p.b));
+      case LAZY_LOGIC:
+        return this.c(0);
+      case LAZY_INC:
+      case LAZY_DEC:
+        return this.get(p.cf);
+      case LAZY_SHL: // b is the count, 1..bits-1
+        return m.i32.and(m.i32.shr_u(this.get(p.a), m.i32.sub(this.c(p.bits), this.get(p.b))), this.c(1));
+      case LAZY_SHR:
+        return m.i32.and(m.i32.shr_u(this.get(p.a), m.i32.sub(this.get(p.b), this.c(1))), this.c(1));
+      case LAZY_SAR:
+        return m.i32.and(
+          m.i32.shr_s(this.signExtend(this.get(p.a), p.bits / 8), m.i32.sub(this.get(p.b), this.c(1))),
+          this.c(1),
+        );
+    }
+    this.flushFlags();
+    return this.carryFromState();
+  }
+
+  /** CF from the stored record: inline for the common operations, else the host. */
+  private carryFromState(): Expr {
+    const m = this.m;
+    const i32 = this.b.i32;
+    const op = this.let(this.loadState(OFF_LAZY_OP));
+    const is = (v: number) => m.i32.eq(this.get(op), this.c(v));
+    const keeps = m.i32.or(
+      m.i32.or(is(LAZY_INC), is(LAZY_DEC)),
+      is(LAZY_NONE),
+    );
+    return m.if(
+      is(LAZY_ADD),
+      m.i32.lt_u(this.loadState(OFF_LAZY_RES), this.loadState(OFF_LAZY_A)),
+      m.if(
+        is(LAZY_SUB),
+        m.i32.lt_u(this.loadState(OFF_LAZY_A), this.loadState(OFF_LAZY_B)),
+        m.if(
+          is(LAZY_LOGIC),
+          this.c(0),
+          m.if(
+            keeps,
+            m.i32.and(this.loadState(OFF_EFLAGS), this.c(1)),
+            m.call(HOST.cf, [], i32),
+          ),
+        ),
+      ),
+    );
+  }
+
+  /** `v` (masked to `size` bytes) sign-extended to 32 bits. */
+  signExtend(v: Expr, size: number): Expr {
+    const m = this.m;
+    if (size === 4) return v;
+    const s = this.c(32 - size * 8);
+    return m.i32.shr_s(m.i32.shl(v, s), this.c(32 - size * 8));
+  }
+
+  /**
+   * Condition code `cc` (jcc/setcc/cmovcc low nibble) as a 0/1 expression: computed from the
+   * pending record where the operation makes it cheap, else by the host from the stored record.
+   */
+  condition(cc: number): Expr {
+    const m = this.m;
+    const test = cc >> 1;
+    let e = this.#pending === null ? null : this.conditionInline(this.#pending, test);
+    if (e === null) {
+      this.stmts.push(...this.spill());
+      e = m.call(HOST.cond, [this.c(test << 1)], this.b.i32);
+    }
+    return (cc & 1) !== 0 ? m.i32.eqz(e) : e;
+  }
+
+  private conditionInline(p: PendingFlags, test: number): Expr | null {
+    const m = this.m;
+    const size = p.bits / 8;
+    const sign = this.c(1 << (p.bits - 1));
+    const zf = () => m.i32.eqz(this.get(p.res));
+    const sf = () => m.i32.ne(m.i32.and(this.get(p.res), sign), this.c(0));
+    const sa = () => this.signExtend(this.get(p.a), size);
+    const sb = () => this.signExtend(this.get(p.b), size);
+    switch (p.op) {
+      case LAZY_SUB:
+        switch (test) {
+          case 0: {
+            const x = m.i32.and(
+              m.i32.xor(this.get(p.a), this.get(p.b)),
+              m.i32.xor(this.get(p.a), this.get(p.res)),
+            );
+            return m.i32.ne(m.i32.and(x, this.c(1 << (p.bits - 1))), this.c(0));
+          }
+          case 1:
+            return m.i32.lt_u(this.get(p.a), this.get(p.b));
+          case 2:
+            return zf();
+          case 3:
+            return m.i32.le_u(this.get(p.a), this.get(p.b));
+          case 4:
+            return sf();
+          case 6:
+            return m.i32.lt_s(sa(), sb());
+          case 7:
+            return m.i32.le_s(sa(), sb());
+        }
+        return null;
+      case LAZY_LOGIC:
+        switch (test) {
+          case 0:
+          case 1:
+            return this.c(0);
+          case 2:
+          case 3:
+            return zf();
+          case 4:
+          case 6:
+            return sf();
+          case 7:
+            return m.i32.or(zf(), sf());
+        }
+        return null;
+      case LAZY_ADD:
+      case LAZY_SHL:
+      case LAZY_SHR:
+      case LAZY_SAR:
+        if (test === 2) return zf();
+        if (test === 4) return sf();
+        if (test === 1 && p.op === LAZY_ADD) return this.carry();
+        return null;
+      case LAZY_INC:
+      case LAZY_DEC: {
+        const over = p.op === LAZY_INC ? 1 << (p.bits - 1) : ((1 << (p.bits - 1)) - 1) | 0;
+        const of = () => m.i32.eq(this.get(p.res), this.c(over));
+        switch (test) {
+          case 0:
+            return of();
+          case 1:
+            return this.get(p.cf);
+          case 2:
+            return zf();
+          case 3:
+            return m.i32.or(this.get(p.cf), zf());
+          case 4:
+            return sf();
+          case 6:
+            return m.i32.ne(sf(), of());
+          case 7:
+            return m.i32.or(zf(), m.i32.ne(sf(), of()));
+        }
+        return null;
+      }
+    }
+    return null;
+  }
+
+  // ---- memory ------------------------------------------------------------------------------
+
+  /** Whether a memory operand of `i` can use the inline fast path in this mode. */
+  memInlinable(i: Instr): boolean {
+    return i.a32 && (this.mode.checkedSegs & (1 << i.seg)) === 0;
+  }
+  /** Whether stack operations can use the inline path (32-bit, flat SS). */
+  stackInlinable(): boolean {
+    return this.mode.stack32 && (this.mode.checkedSegs & (1 << 2)) === 0;
+  }
+  /** The ModRM effective address of `i` (32-bit addressing). */
+  effAddr(i: Instr): Expr {
+    const m = this.m;
+    let a: Expr | null = i.disp !== 0 ? this.c(i.disp) : null;
+    if (i.base >= 0) a = a === null ? this.reg32(i.base) : m.i32.add(this.reg32(i.base), a);
+    if (i.index >= 0) {
+      const x = i.scale === 0 ? this.reg32(i.index) : m.i32.shl(this.reg32(i.index), this.c(i.scale));
+      a = a === null ? x : m.i32.add(a, x);
+    }
+    return a ?? this.c(0);
+  }
+  /** Linear address of offset `off` in segment `seg`. */
+  linear(seg: number, off: Expr): Expr {
+    return this.m.i32.add(this.loadState(segOffset(seg) + SEG_BASE), off);
+  }
+  /** Local holding the linear address of the current instruction's memory operand. */
+  memLinear(i: Instr): number {
+    if (this.#memLin < 0) this.#memLin = this.let(this.linear(i.seg, this.effAddr(i)));
+    return this.#memLin;
+  }
+
+  /** Reads `size` bytes at the linear address in local `lin`; returns a local with the value. */
+  load(lin: number, size: number): number {
+    const m = this.m;
+    const e = this.let(m.i32.load(OFF_TLB, 4, m.i32.shl(m.i32.shr_u(this.get(lin), this.c(12)), this.c(2))));
+    const u = this.mode.user ? TLB_USER : 0;
+    let ok = m.i32.eq(m.i32.and(this.get(e), this.c(TLB_VALID | TLB_MMIO | u)), this.c(TLB_VALID | u));
+    ok = this.withinPage(ok, lin, size);
+    const host = m.i32.xor(m.i32.and(this.get(e), this.c(~0xfff)), this.get(lin));
+    const fast = size === 4
+      ? m.i32.load(0, 1, host)
+      : size === 2
+      ? m.i32.load16_u(0, 1, host)
+      : m.i32.load8_u(0, 1, host);
+    const v = this.tmp();
+    const slow = m.call(HOST.read[size], [this.get(lin), this.c(this.k), this.doneBefore()], this.b.i32);
+    this.stmts.push(m.if(ok, m.local.set(v, fast), m.block(null, [...this.spill(), m.local.set(v, slow)])));
+    return v;
+  }
+  /** Writes `size` bytes of local `v` at the linear address in local `lin`. */
+  store(lin: number, size: number, v: number): void {
+    const m = this.m;
+    const e = this.let(m.i32.load(OFF_TLB, 4, m.i32.shl(m.i32.shr_u(this.get(lin), this.c(12)), this.c(2))));
+    const u = this.mode.user ? TLB_USER : 0;
+    let ok = m.i32.eq(
+      m.i32.and(this.get(e), this.c(TLB_VALID | TLB_WRITE | TLB_MMIO | TLB_CODE | u)),
+      this.c(TLB_VALID | TLB_WRITE | u),
+    );
+    ok = this.withinPage(ok, lin, size);
+    const host = m.i32.xor(m.i32.and(this.get(e), this.c(~0xfff)), this.get(lin));
+    const fast = size === 4
+      ? m.i32.store(0, 1, host, this.get(v))
+      : size === 2
+      ? m.i32.store16(0, 1, host, this.get(v))
+      : m.i32.store8(0, 1, host, this.get(v));
+    const slow = m.call(
+      HOST.write[size],
+      [this.get(lin), this.get(v), this.c(this.k), this.doneBefore()],
+      this.b.i32,
+    );
+    const setStop = m.local.set(L_STOP, m.i32.or(this.get(L_STOP), slow));
+    this.stmts.push(m.if(ok, fast, m.block(null, [...this.spill(), setStop])));
+    this.#slowWrite = true;
+  }
+
+  private withinPage(ok: Expr, lin: number, size: number): Expr {
+    const m = this.m;
+    if (size === 1) return ok;
+    const off = m.i32.and(this.get(lin), this.c(0xfff));
+    const fits = m.i32.le_u(off, this.c(0x1000 - size));
+    return m.i32.and(ok, fits);
+  }
+
+  // ---- operands (mirrors interp/operands.ts) -----------------------------------------------
+
+  /** Whether every operand of `i` is of a kind the inline operand helpers handle. */
+  operandsInlinable(i: Instr): boolean {
+    for (const spec of i.op.operands) {
+      switch (spec.kind) {
+        case K_E:
+        case K_M:
+          if (i.mod !== 3 && !this.memInlinable(i)) return false;
+          break;
+        case K_O:
+          if (!this.memInlinable(i)) return false;
+          break;
+        case K_G:
+        case K_I:
+        case K_REG:
+        case K_Z:
+        case K_ONE:
+          break;
+        default:
+          return false;
+      }
+    }
+    return true;
+  }
+  /** Reads operand n of `size` bytes into a local. */
+  readOperand(i: Instr, n: number, size: number): number {
+    const spec = i.op.operands[n];
+    switch (spec.kind) {
+      case K_E:
+      case K_M:
+      case K_O:
+        if (i.mod === 3) return this.let(this.readReg(i.rm, size));
+        return this.load(this.memLinear(i), size);
+      case K_G:
+        return this.let(this.readReg(i.reg, size));
+      case K_I:
+        return this.let(this.c(size === 4 ? i.imm : i.imm & sizeMaskOf(size)));
+      case K_REG:
+        return this.let(this.readReg(spec.reg, size));
+      case K_Z:
+        return this.let(this.readReg(i.rm, size));
+      case K_ONE:
+        return this.let(this.c(1));
+    }
+    throw new RangeError(`Cannot read operand kind ${spec.kind} inline`);
+  }
+  /** Writes local `v` to operand n of `size` bytes. */
+  writeOperand(i: Instr, n: number, size: number, v: number): void {
+    const spec = i.op.operands[n];
+    switch (spec.kind) {
+      case K_E:
+      case K_M:
+      case K_O:
+        if (i.mod === 3) return this.writeReg(i.rm, size, this.get(v));
+        return this.store(this.memLinear(i), size, v);
+      case K_G:
+        return this.writeReg(i.reg, size, this.get(v));
+      case K_REG:
+        return this.writeReg(spec.reg, size, this.get(v));
+      case K_Z:
+        return this.writeReg(i.rm, size, this.get(v));
+    }
+    throw new RangeError(`Cannot write operand kind ${spec.kind} inline`);
+  }
+
+  // ---- instruction boundaries and exits ----------------------------------------------------
+
+  /** Starts instruction k. */
+  begin(k: number): void {
+    this.k = k;
+    this.#memLin = -1;
+    this.#slowWrite = false;
+  }
+  /** Ends the current instruction: leaves the block if a slow-path write asked to stop. */
+  end(): void {
+    if (!this.#slowWrite) return;
+    const m = this.m;
+    const exit = m.block(null, [
+      ...this.spill(),
+      this.storeState(OFF_EIP, this.c(this.nextEip)),
+      m.return(this.doneAfter()),
+    ]);
+    this.stmts.push(m.if(this.get(L_STOP), exit));
+  }
+  /** Statements leaving the block with EIP = `eip` after the current instruction. */
+  exitTo(eip: Expr): Expr[] {
+    return [...this.spill(), this.storeState(OFF_EIP, eip), this.m.return(this.doneAfter())];
+  }
+  /** Runs the current instruction through the interpreter handler (a host callout). */
+  callout(): void {
+    const m = this.m;
+    this.flushFlags();
+    const stop = m.call(HOST.callout, [this.c(this.k), this.doneBefore()], this.b.i32);
+    this.stmts.push(m.local.set(L_STOP, stop));
+    this.forgetRegs();
+    this.stmts.push(m.if(this.get(L_STOP), m.return(this.doneAfter())));
+  }
+  /**
+   * The back-edge of a self-loop: count the iteration, then either run another one (if the
+   * budget allows) or leave with EIP at the entry.
+   */
+  backEdge(label: string): Expr {
+    const m = this.m;
+    const n = this.plan.instrs.length;
+    const stmts = [
+      m.local.set(L_DONE, m.i32.add(this.get(L_DONE), this.c(n))),
+      m.if(
+        m.i32.gt_u(m.i32.add(this.get(L_DONE), this.c(n)), this.get(L_BUDGET)),
+        m.block(null, [
+          this.storeState(OFF_EIP, this.c(this.plan.entryEip)),
+          m.return(this.get(L_DONE)),
+        ]),
+      ),
+    ];
+    // The loop header expects every register in its local.
+    const saved = this.stmts.length;
+    this.loadAll();
+    stmts.push(...this.stmts.splice(saved));
+    stmts.push(m.br(label));
+    return m.block(null, stmts);
+  }
+  /** Whether the pending record is cleared (the state holds the flags). */
+  get flagsStored(): boolean {
+    return this.#pending === null;
+  }
+  /** Forgets the pending record after its stores were emitted on every path. */
+  dropPending(): void {
+    this.#pending = null;
+  }
+}

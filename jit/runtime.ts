@@ -1,0 +1,441 @@
+/**
+ * The JIT engine: the run loop that finds the compiled block for CS:EIP, runs it, interprets
+ * cold code, counts block entries and compiles hot blocks in batches, and turns faults raised
+ * by callouts inside compiled code into precise guest exceptions (DESIGN.md §5).
+ *
+ * `run(budget)` has the interpreter's contract: it retires at most `budget` instructions,
+ * returns early when an instruction asks for the run loop's attention, and reports a triple
+ * fault.
+ */
+
+import type { Cpu } from "../src/cpu/cpu.ts";
+import type { CodeReader } from "../src/cpu/decode/decode.ts";
+import { decode } from "../src/cpu/decode/decode.ts";
+import { Instr } from "../src/cpu/decode/instr.ts";
+import { OPS } from "../src/cpu/decode/op_info.ts";
+import { F_END } from "../src/cpu/decode/table.ts";
+import { deliverFault } from "../src/cpu/exceptions.ts";
+import { CpuFault } from "../src/cpu/fault.ts";
+import { HANDLERS } from "../src/cpu/interp/dispatch.ts";
+import type { InterpretResult, Interpreter } from "../src/cpu/interp/interpreter.ts";
+import { ACCESS_FETCH } from "../src/cpu/mmu.ts";
+import { CS, RAM_BASE } from "../src/cpu/state.ts";
+import { TLB_MMIO, TLB_USER, TLB_VALID } from "../src/cpu/tlb.ts";
+import { BlockCache, type CompiledBlock } from "./cache.ts";
+import { type Binaryen, type BlockMode, modeKey } from "./emit/context.ts";
+import { planBlock, PlanBoundary } from "./plan.ts";
+import { type BlockSource, MEMORY_IMPORT, translateBlocks } from "./translate.ts";
+
+/** Tuning of the JIT. */
+export interface JitOptions {
+  /**
+   * Executions of a block entry before it is compiled; 0 compiles on first sight.
+   * @default 50
+   */
+  threshold?: number;
+  /**
+   * Most blocks kept; past it the whole cache is flushed.
+   * @default 16384
+   */
+  maxBlocks?: number;
+  /**
+   * Most blocks translated into one module (warm blocks join a hot one's batch).
+   * @default 32
+   */
+  batch?: number;
+}
+
+/** Counters of the JIT's work. */
+export interface JitStats {
+  /** Blocks translated. */
+  blocksCompiled: number;
+  /** Dispatches that found a compiled block. */
+  cacheHits: number;
+  /** Dispatches that found none. */
+  cacheMisses: number;
+  /** Blocks thrown away (code writes, flushes, eviction). */
+  invalidations: number;
+  /** Milliseconds spent translating and compiling. */
+  compileMs: number;
+  /** WebAssembly modules compiled. */
+  modulesCompiled: number;
+  /** Callouts from compiled code to interpreter handlers, by mnemonic. */
+  callouts: Record<string, number>;
+  /** Instructions run by the interpreter path. */
+  interpretedInstructions: number;
+  /** Instructions retired by compiled blocks. */
+  jittedInstructions: number;
+}
+
+/** Entry counts are dropped past this many distinct entries (a crude bound on memory). */
+const MAX_COUNTED = 1 << 16;
+/** Count that marks an entry as not compilable (its first instruction does not decode). */
+const NEVER = -1;
+
+/** Reads code bytes for planning: within one host page, honouring a checked CS limit. */
+class PlanReader implements CodeReader {
+  u8: Uint8Array;
+  host = 0;
+  entry = 0;
+  room = 0;
+  limit = -1;
+  code32 = true;
+  constructor(u8: Uint8Array) {
+    this.u8 = u8;
+  }
+  fetch8(eip: number): number {
+    const off = this.code32 ? (eip - this.entry) >>> 0 : (eip - this.entry) & 0xffff;
+    if (off >= this.room) throw new PlanBoundary("page end");
+    if (this.limit >= 0 && (eip >>> 0) > this.limit) throw new PlanBoundary("CS limit");
+    return this.u8[this.host + off];
+  }
+}
+
+/** Reads code bytes at CS:EIP through the MMU for the interpreter path. */
+class CsReader implements CodeReader {
+  constructor(private cpu: Cpu) {}
+  fetch8(eip: number): number {
+    return this.cpu.mmu.read8(this.cpu.linear(CS, eip, 1, false));
+  }
+}
+
+/** A warm entry remembered so it can join the next compiled batch. */
+interface WarmEntry {
+  host: number;
+  eip: number;
+  mode: number;
+}
+
+/** The JIT engine bound to one CPU. */
+export class JitEngine {
+  readonly #cpu: Cpu;
+  readonly #interp: Interpreter;
+  readonly #b: Binaryen;
+  readonly #threshold: number;
+  readonly #maxBlocks: number;
+  readonly #batch: number;
+  readonly #cache = new BlockCache();
+  readonly #counts = new Map<number, number>();
+  readonly #warm = new Map<number, WarmEntry>();
+  readonly #planReader: PlanReader;
+  readonly #csReader: CsReader;
+  readonly #instr = new Instr();
+  readonly #imports: WebAssembly.Imports;
+  readonly #calloutsById: Uint32Array = new Uint32Array(OPS.length);
+  #cur: CompiledBlock | null = null;
+  #faultDone = 0;
+  readonly #stats = {
+    blocksCompiled: 0,
+    cacheHits: 0,
+    cacheMisses: 0,
+    invalidations: 0,
+    compileMs: 0,
+    modulesCompiled: 0,
+    interpretedInstructions: 0,
+    jittedInstructions: 0,
+  };
+
+  private constructor(cpu: Cpu, interp: Interpreter, b: Binaryen, options: JitOptions) {
+    this.#cpu = cpu;
+    this.#interp = interp;
+    this.#b = b;
+    this.#threshold = Math.max(0, options.threshold ?? 50);
+    this.#maxBlocks = Math.max(1, options.maxBlocks ?? 16384);
+    this.#batch = Math.max(1, options.batch ?? 32);
+    this.#planReader = new PlanReader(cpu.u8);
+    this.#csReader = new CsReader(cpu);
+    this.#imports = this.#hostImports();
+    cpu.mmu.onCodeWrite = (page) => this.#onCodeWrite(page);
+  }
+
+  /**
+   * Creates the engine, loading binaryen (about a second the first time).
+   * @param cpu the CPU to run
+   * @param interp its interpreter (its `profile`, when set, also counts interpreted rows)
+   * @param options tuning
+   * @returns the engine
+   * @example Running a loop under the JIT
+   * ```ts ignore
+   * const jit = await JitEngine.create(cpu, interp, { threshold: 0 });
+   * const { retired } = jit.run(1000);
+   * ```
+   */
+  static async create(cpu: Cpu, interp: Interpreter, options: JitOptions = {}): Promise<JitEngine> {
+    const { default: b } = await import("binaryen");
+    return new JitEngine(cpu, interp, b, options);
+  }
+
+  /** Counters, with callouts grouped by mnemonic. */
+  get stats(): JitStats {
+    const callouts: Record<string, number> = {};
+    this.#calloutsById.forEach((n, id) => {
+      if (n !== 0) callouts[OPS[id].mnemonic] = (callouts[OPS[id].mnemonic] ?? 0) + n;
+    });
+    return { ...this.#stats, callouts };
+  }
+
+  /** Throws away every compiled block and entry count (after the host rewrote guest memory). */
+  invalidateAll(): void {
+    const mmu = this.#cpu.mmu;
+    for (const page of this.#cache.pages()) mmu.unmarkCode(page);
+    this.#stats.invalidations += this.#cache.clear();
+    this.#counts.clear();
+    this.#warm.clear();
+  }
+
+  /**
+   * Executes up to `budget` instructions, like `Interpreter.run`.
+   * @param budget most instructions to retire
+   * @returns instructions retired and whether a triple fault occurred
+   */
+  run(budget: number): InterpretResult {
+    const cpu = this.#cpu;
+    const stats = this.#stats;
+    let retired = 0;
+    cpu.stopRequested = false;
+    while (retired < budget) {
+      const left = budget - retired;
+      const block = this.#find();
+      if (block !== null && block.length <= left) {
+        this.#cur = block;
+        let done: number;
+        try {
+          done = block.fn(left);
+        } catch (e) {
+          if (!(e instanceof CpuFault)) throw e;
+          done = this.#faultDone + 1;
+          cpu.eip = cpu.startEip;
+          if (!deliverFault(cpu, e)) {
+            this.#cur = null;
+            stats.jittedInstructions += done;
+            return { retired: retired + done, tripleFault: true };
+          }
+          cpu.stopRequested = true;
+        }
+        this.#cur = null;
+        stats.jittedInstructions += done;
+        retired += done;
+      } else {
+        const r = this.#interpretBlock(left);
+        retired += r.retired;
+        if (r.tripleFault) return { retired, tripleFault: true };
+      }
+      if (cpu.stopRequested) break;
+    }
+    return { retired, tripleFault: false };
+  }
+
+  // ---- dispatch ----------------------------------------------------------------------------
+
+  /** The compiled block for CS:EIP, compiling it if it just became hot; null to interpret. */
+  #find(): CompiledBlock | null {
+    const cpu = this.#cpu;
+    const eip = cpu.eip;
+    const lin = (cpu.segBase(CS) + eip) | 0;
+    const user = cpu.cpl === 3 ? TLB_USER : 0;
+    let e = cpu.mmu.tlb[lin >>> 12];
+    if ((e & (TLB_VALID | TLB_MMIO | user)) !== (TLB_VALID | user)) {
+      try {
+        e = cpu.mmu.translate(lin, ACCESS_FETCH);
+      } catch (err) {
+        if (err instanceof CpuFault) return null; // the interpreter raises it
+        throw err;
+      }
+      if ((e & (TLB_MMIO | user)) !== user) return null;
+    }
+    const host = ((e & ~0xfff) ^ lin) >>> 0;
+    const mode = this.#modeKey();
+    const hit = this.#cache.lookup(host, eip, mode);
+    if (hit !== undefined) {
+      this.#stats.cacheHits++;
+      return hit;
+    }
+    this.#stats.cacheMisses++;
+    const count = (this.#counts.get(host) ?? 0) + 1;
+    if (count <= 0) return null;
+    if (count <= this.#threshold) {
+      if (this.#counts.size >= MAX_COUNTED) this.#counts.clear();
+      this.#counts.set(host, count);
+      if (count * 2 >= this.#threshold && this.#warm.size < 4 * this.#batch) {
+        this.#warm.set(host, { host, eip, mode });
+      }
+      return null;
+    }
+    return this.#compileHot(host, eip, mode);
+  }
+
+  #modeKey(): number {
+    return modeKey(this.#mode());
+  }
+
+  #mode(): BlockMode {
+    const cpu = this.#cpu;
+    return {
+      code32: cpu.code32,
+      stack32: cpu.stack32,
+      user: cpu.cpl === 3,
+      checkedSegs: cpu.checkedSegs,
+    };
+  }
+
+  /** Plans the block at one entry in the current mode; null when it cannot be compiled. */
+  #plan(host: number, eip: number): BlockSource & { host: number; page: number } | null {
+    const cpu = this.#cpu;
+    const r = this.#planReader;
+    r.host = host;
+    r.entry = eip;
+    r.room = 0x1000 - (host & 0xfff);
+    r.code32 = cpu.code32;
+    r.limit = (cpu.checkedSegs & (1 << CS)) !== 0 ? cpu.segLimit(CS) : -1;
+    const plan = planBlock(r, eip, cpu.code32);
+    if (plan === null) return null;
+    const ram = host >= RAM_BASE && host - RAM_BASE < cpu.mem.ramSize;
+    return { plan, mode: this.#mode(), host, page: ram ? (host - RAM_BASE) >>> 12 : -1 };
+  }
+
+  /** Compiles a hot entry together with warm ones of the same mode; returns the hot block. */
+  #compileHot(host: number, eip: number, mode: number): CompiledBlock | null {
+    const hot = this.#plan(host, eip);
+    this.#warm.delete(host);
+    if (hot === null) {
+      this.#counts.set(host, NEVER);
+      return null;
+    }
+    const batch = [hot];
+    for (const w of this.#warm.values()) {
+      if (batch.length >= this.#batch) break;
+      if (w.mode !== mode || this.#cache.lookup(w.host, w.eip, mode) !== undefined) continue;
+      const p = this.#plan(w.host, w.eip);
+      if (p !== null) batch.push(p);
+    }
+    this.#warm.clear();
+    if (this.#cache.size + batch.length > this.#maxBlocks) this.invalidateAll();
+    const blocks = this.#compile(batch);
+    return blocks[0];
+  }
+
+  /** Translates and instantiates a batch, adding its blocks to the cache. */
+  #compile(batch: (BlockSource & { host: number; page: number })[]): CompiledBlock[] {
+    const t0 = performance.now();
+    const { binary } = translateBlocks(this.#b, batch);
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(binary as Uint8Array<ArrayBuffer>), this.#imports);
+    const mmu = this.#cpu.mmu;
+    const out = batch.map((src, j): CompiledBlock => {
+      const block: CompiledBlock = {
+        plan: src.plan,
+        host: src.host,
+        page: src.page,
+        mode: modeKey(src.mode),
+        length: src.plan.instrs.length,
+        fn: instance.exports[`b${j}`] as (budget: number) => number,
+        valid: true,
+        next: null,
+      };
+      this.#cache.insert(block);
+      this.#counts.delete(src.host);
+      if (src.page >= 0) mmu.markCode(src.page);
+      return block;
+    });
+    this.#stats.blocksCompiled += batch.length;
+    this.#stats.modulesCompiled++;
+    this.#stats.compileMs += performance.now() - t0;
+    return out;
+  }
+
+  /** A guest write hit a page holding translated code: drop its blocks. */
+  #onCodeWrite(page: number): void {
+    this.#stats.invalidations += this.#cache.invalidatePage(page);
+    this.#cpu.mmu.unmarkCode(page);
+  }
+
+  // ---- the interpreter path ----------------------------------------------------------------
+
+  /** Interprets until an instruction ends a block, a stop is requested, or the budget is spent. */
+  #interpretBlock(budget: number): InterpretResult {
+    const cpu = this.#cpu;
+    const reader = this.#csReader;
+    const instr = this.#instr;
+    const profile = this.#interp.profile;
+    let retired = 0;
+    while (retired < budget) {
+      const eip = cpu.eip;
+      cpu.startEip = eip;
+      let end = false;
+      try {
+        const i = decode(reader, eip, cpu.code32, instr);
+        cpu.eip = cpu.code32 ? eip + i.length : (eip + i.length) & 0xffff;
+        HANDLERS[i.op.id](cpu, i);
+        if (profile !== null) profile[i.op.id]++;
+        end = (i.op.flags & F_END) !== 0;
+      } catch (e) {
+        if (!(e instanceof CpuFault)) throw e;
+        cpu.eip = eip;
+        if (!deliverFault(cpu, e)) {
+          this.#stats.interpretedInstructions += retired;
+          return { retired, tripleFault: true };
+        }
+        cpu.stopRequested = true;
+      }
+      retired++;
+      if (cpu.stopRequested || end) break;
+    }
+    this.#stats.interpretedInstructions += retired;
+    return { retired, tripleFault: false };
+  }
+
+  // ---- host functions imported by compiled blocks ------------------------------------------
+
+  #hostImports(): WebAssembly.Imports {
+    const cpu = this.#cpu;
+    const mmu = cpu.mmu;
+    const at = (k: number, done: number): CompiledBlock => {
+      const b = this.#cur as CompiledBlock;
+      cpu.startEip = b.plan.eips[k];
+      this.#faultDone = done;
+      return b;
+    };
+    const stop = (b: CompiledBlock): number => (cpu.stopRequested || !b.valid ? 1 : 0);
+    return {
+      e: { [MEMORY_IMPORT]: cpu.mem.memory },
+      h: {
+        callout: (k: number, done: number): number => {
+          const b = at(k, done);
+          const i = b.plan.instrs[k];
+          cpu.eip = b.plan.eips[k + 1];
+          this.#calloutsById[i.op.id]++;
+          HANDLERS[i.op.id](cpu, i);
+          return stop(b);
+        },
+        cond: (cc: number): number => (cpu.condition(cc) ? 1 : 0),
+        cf: (): number => (cpu.cf() ? 1 : 0),
+        rd1: (lin: number, k: number, done: number): number => {
+          at(k, done);
+          return mmu.read8(lin);
+        },
+        rd2: (lin: number, k: number, done: number): number => {
+          at(k, done);
+          return mmu.read16(lin);
+        },
+        rd4: (lin: number, k: number, done: number): number => {
+          at(k, done);
+          return mmu.read32(lin);
+        },
+        wr1: (lin: number, v: number, k: number, done: number): number => {
+          const b = at(k, done);
+          mmu.write8(lin, v & 0xff);
+          return stop(b);
+        },
+        wr2: (lin: number, v: number, k: number, done: number): number => {
+          const b = at(k, done);
+          mmu.write16(lin, v & 0xffff);
+          return stop(b);
+        },
+        wr4: (lin: number, v: number, k: number, done: number): number => {
+          const b = at(k, done);
+          mmu.write32(lin, v);
+          return stop(b);
+        },
+      },
+    };
+  }
+}
