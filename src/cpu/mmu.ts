@@ -194,7 +194,8 @@ export class Mmu {
     if (((lin & 0xfff) + size) > 0x1000) {
       // Translate both pages before reading so a fault leaves nothing half done.
       this.translate(lin, ACCESS_READ);
-      this.translate((lin + size - 1) | 0, ACCESS_READ);
+      // A fault on the second page reports that page's first byte in CR2.
+      this.translate((lin + size - 1) & ~0xfff, ACCESS_READ);
       let v = 0;
       for (let n = 0; n < size; n++) v |= this.readByteSlow((lin + n) | 0) << (8 * n);
       return size === 4 ? v | 0 : v;
@@ -222,7 +223,7 @@ export class Mmu {
   slowWrite(lin: number, size: number, v: number): void {
     if (((lin & 0xfff) + size) > 0x1000) {
       this.translate(lin, ACCESS_WRITE);
-      this.translate((lin + size - 1) | 0, ACCESS_WRITE);
+      this.translate((lin + size - 1) & ~0xfff, ACCESS_WRITE);
       for (let n = 0; n < size; n++) this.writeByteSlow((lin + n) | 0, (v >>> (8 * n)) & 0xff);
       return;
     }
