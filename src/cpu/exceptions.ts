@@ -3,10 +3,13 @@
  * protected-mode delivery through IDT interrupt and trap gates with the stack switch from the
  * TSS on a privilege change (and from virtual-8086 mode), and the double- and triple-fault rules.
  * Task gates are delivered by `task_switch.ts` through the `taskGate` hook.
+ *
+ * The accessed bit of the code segment's descriptor is not set by delivery, matching the
+ * QEMU-recorded reference the system guests are checked against (the SDM's §3.4.5.1 would set it).
  */
 
 import { ATTR_CODE, ATTR_DB, ATTR_DC, ATTR_P, ATTR_S, type Cpu } from "./cpu.ts";
-import { CpuFault, DF, GP, hasErrorCode, NP, PF, raise, SS_FAULT, TS } from "./fault.ts";
+import { CpuFault, DB, DF, GP, hasErrorCode, NP, PF, raise, SS_FAULT, TS } from "./fault.ts";
 import { AC, IF, NT, RF, TF, VM } from "./flags.ts";
 import {
   descAttrs,
@@ -20,8 +23,10 @@ import {
   CS,
   DS,
   ES,
+  ESP,
   FS,
   GS,
+  OFF_DR,
   OFF_IDTR_BASE,
   OFF_IDTR_LIMIT,
   OFF_TR,
@@ -29,6 +34,9 @@ import {
   SEG_LIMIT,
   SS,
 } from "./state.ts";
+
+/** DR6.BS: the debug exception was a single-step trap. */
+const DR6_BS = 1 << 14;
 
 /** An exception raised by an instruction (fault or trap). */
 export const SOURCE_EXCEPTION = 0;
@@ -75,9 +83,7 @@ function deliverReal(cpu: Cpu, vector: number): void {
   if (vector * 4 + 3 > idtLimit) raise(GP, vector * 8 + 2);
   const entry = cpu.mmu.readSystem((idtBase + vector * 4) | 0, 4);
   const flags = cpu.getFlags();
-  cpu.push(flags & 0xffff, 2);
-  cpu.push(cpu.segSelector(CS), 2);
-  cpu.push(cpu.eip & 0xffff, 2);
+  pushAll(cpu, [flags & 0xffff, cpu.segSelector(CS), cpu.eip & 0xffff], 2);
   cpu.setFlags(flags & ~(IF | TF | AC | RF));
   const sel = entry >>> 16;
   cpu.setSegmentCache(CS, sel, sel << 4, cpu.segLimit(CS), cpu.segAttrs(CS));
@@ -175,21 +181,42 @@ function deliverProtected(cpu: Cpu, vector: number, errorCode: number, source: n
       for (const s of [ES, DS, FS, GS]) cpu.setSegmentCache(s, 0, 0, 0, 0);
     }
     cpu.setFlags(oldFlags & ~(TF | NT | RF | VM | (trap ? 0 : IF)));
-    setAccessed(cpu, d);
     cpu.setSegmentCache(CS, (selector & ~3) | dpl, descBase(d), descLimit(d), attrs);
     cpu.cpl = dpl;
   } else {
     if (fromVm86) raise(GP, (selector & 0xfffc) + ext);
-    cpu.push(oldFlags, size);
-    cpu.push(oldCs, size);
-    cpu.push(oldEip, size);
-    if (errorCode >= 0) cpu.push(errorCode, size);
+    const frame = [oldFlags, oldCs, oldEip];
+    if (errorCode >= 0) frame.push(errorCode);
+    pushAll(cpu, frame, size);
     cpu.setFlags(oldFlags & ~(TF | NT | RF | VM | (trap ? 0 : IF)));
-    setAccessed(cpu, d);
     cpu.setSegmentCache(CS, (selector & ~3) | cpu.cpl, descBase(d), descLimit(d), attrs);
   }
   cpu.eip = offset;
   cpu.refreshMode();
+}
+
+/**
+ * Pushes `values` in order on the current stack; if one push faults, ESP is restored so the
+ * fault is precise.
+ */
+function pushAll(cpu: Cpu, values: number[], size: number): void {
+  const esp = cpu.reg32(ESP);
+  try {
+    for (const v of values) cpu.push(v, size);
+  } catch (e) {
+    cpu.setReg32(ESP, esp);
+    throw e;
+  }
+}
+
+/**
+ * Delivers the single-step trap (SDM vol. 3 §17.3.1.4) after an instruction that began with
+ * EFLAGS.TF set: DR6.BS is set and #DB is delivered with EIP at the next instruction.
+ * Returns false on a triple fault.
+ */
+export function deliverSingleStep(cpu: Cpu): boolean {
+  cpu.i32[(OFF_DR >> 2) + 6] |= DR6_BS;
+  return deliverFault(cpu, new CpuFault(DB));
 }
 
 /** Reads SSn:ESPn for privilege level `level` from the current 32- or 16-bit TSS. */
