@@ -6,10 +6,14 @@
 import type { Cpu } from "../cpu.ts";
 import { decode } from "../decode/decode.ts";
 import { Instr } from "../decode/instr.ts";
-import { deliverFault } from "../exceptions.ts";
+import { deliverFault, deliverSingleStep } from "../exceptions.ts";
 import { CpuFault } from "../fault.ts";
+import { TF } from "../flags.ts";
 import { CS } from "../state.ts";
 import { HANDLERS } from "./dispatch.ts";
+
+/** Software interrupts clear TF on delivery: they end without a single-step trap. */
+const NO_STEP_TRAP = new Set(["int", "int3", "into", "int1"]);
 
 /** Why `interpret` returned. */
 export interface InterpretResult {
@@ -54,11 +58,17 @@ export class Interpreter {
     while (retired < budget) {
       const eip = cpu.eip;
       cpu.startEip = eip;
+      const singleStep = (cpu.rawFlags & TF) !== 0;
       try {
         const i = decode(reader, eip, cpu.code32, instr);
         cpu.eip = cpu.code32 ? eip + i.length : (eip + i.length) & 0xffff;
         HANDLERS[i.op.id](cpu, i);
         if (this.profile !== null) this.profile[i.op.id]++;
+        if (singleStep && !NO_STEP_TRAP.has(i.op.mnemonic)) {
+          retired++;
+          if (!deliverSingleStep(cpu)) return { retired, tripleFault: true };
+          break;
+        }
       } catch (e) {
         if (!(e instanceof CpuFault)) throw e;
         cpu.eip = eip;
