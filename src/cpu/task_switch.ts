@@ -241,7 +241,6 @@ function loadTaskSegments(cpu: Cpu, t: TaskState, vm86: boolean): void {
     ((cattrs & ATTR_DC) !== 0 ? cdpl > cpl : cdpl !== cpl)
   ) raise(TS, cs & 0xfffc);
   if ((cattrs & ATTR_P) === 0) raise(NP, cs & 0xfffc);
-  setAccessed(cpu, cd);
   cpu.setSegmentCache(CS, cs, descBase(cd), descLimit(cd), cattrs);
   cpu.cpl = cpl;
 
