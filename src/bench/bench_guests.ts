@@ -38,8 +38,9 @@ async function isFile(path: string): Promise<boolean> {
  * import assert from "node:assert/strict";
  * import { findBenchGuests } from "./bench_guests.ts";
  *
- * const guests = await findBenchGuests("/nonexistent/");
- * assert.deepEqual(guests, []);
+ * for (const guest of await findBenchGuests()) {
+ *   assert.ok(guest.image.endsWith(`/bench/${guest.name}.elf`));
+ * }
  * ```
  */
 export async function findBenchGuests(buildDir: string = DEFAULT_BUILD_DIR): Promise<BenchGuest[]> {
