@@ -93,6 +93,7 @@ function run(
   let left = REP_CHUNK;
   while (c.count !== 0) {
     if (left-- === 0) {
+      store(cpu, i, c, usesSi, usesDi);
       yieldToRunLoop(cpu);
       return;
     }
