@@ -17,7 +17,7 @@ import { F_END } from "../src/cpu/decode/table.ts";
 import { deliverFault } from "../src/cpu/exceptions.ts";
 import { CpuFault } from "../src/cpu/fault.ts";
 import { HANDLERS } from "../src/cpu/interp/dispatch.ts";
-import type { InterpretResult, Interpreter } from "../src/cpu/interp/interpreter.ts";
+import type { Interpreter, InterpretResult } from "../src/cpu/interp/interpreter.ts";
 import { ACCESS_FETCH } from "../src/cpu/mmu.ts";
 import { CS, RAM_BASE } from "../src/cpu/state.ts";
 import { TLB_MMIO, TLB_USER, TLB_VALID } from "../src/cpu/tlb.ts";
@@ -275,6 +275,7 @@ export class JitEngine {
       stack32: cpu.stack32,
       user: cpu.cpl === 3,
       checkedSegs: cpu.checkedSegs,
+      csFlat: cpu.segLimit(CS) === 0xffffffff,
     };
   }
 
@@ -318,7 +319,10 @@ export class JitEngine {
   #compile(batch: (BlockSource & { host: number; page: number })[]): CompiledBlock[] {
     const t0 = performance.now();
     const { binary } = translateBlocks(this.#b, batch);
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(binary as Uint8Array<ArrayBuffer>), this.#imports);
+    const instance = new WebAssembly.Instance(
+      new WebAssembly.Module(binary as Uint8Array<ArrayBuffer>),
+      this.#imports,
+    );
     const mmu = this.#cpu.mmu;
     const out = batch.map((src, j): CompiledBlock => {
       const block: CompiledBlock = {

@@ -60,7 +60,7 @@ function loops(plan: BlockPlan, mode: BlockMode): boolean {
   const last: Instr = plan.instrs[plan.instrs.length - 1];
   const mnemonic = last.op.mnemonic;
   return plan.selfLoop && LOOPING.has(mnemonic) && INLINE_EMITTERS.has(mnemonic) &&
-    nearBranchInlinable(mode.code32, mode.checkedSegs, last) &&
+    nearBranchInlinable(mode, last) &&
     (last.a32 || mnemonic === "jmp" || mnemonic === "jcc");
 }
 

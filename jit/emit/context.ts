@@ -10,16 +10,7 @@
 
 import type binaryen from "binaryen";
 import type { Instr } from "../../src/cpu/decode/instr.ts";
-import {
-  K_E,
-  K_G,
-  K_I,
-  K_M,
-  K_O,
-  K_ONE,
-  K_REG,
-  K_Z,
-} from "../../src/cpu/decode/operand.ts";
+import { K_E, K_G, K_I, K_M, K_O, K_ONE, K_REG, K_Z } from "../../src/cpu/decode/operand.ts";
 import {
   LAZY_ADD,
   LAZY_DEC,
@@ -61,11 +52,14 @@ export interface BlockMode {
   readonly user: boolean;
   /** Segments needing limit or type checks (bit per segment register), as `Cpu.checkedSegs`. */
   readonly checkedSegs: number;
+  /** CS limit is 4 GiB: near branch targets need no limit check. */
+  readonly csFlat: boolean;
 }
 
 /** Packs a mode into the small integer stored with each cached block. */
 export function modeKey(m: BlockMode): number {
-  return (m.code32 ? 1 : 0) | (m.stack32 ? 2 : 0) | (m.user ? 4 : 0) | (m.checkedSegs << 3);
+  return (m.code32 ? 1 : 0) | (m.stack32 ? 2 : 0) | (m.user ? 4 : 0) | (m.csFlat ? 8 : 0) |
+    (m.checkedSegs << 4);
 }
 
 /** Names of the host functions a block module imports (module "h"). */
@@ -76,10 +70,10 @@ export const HOST = {
   cond: "cond",
   /** `() -> cf`: CF from the stored lazy record. */
   cf: "cf",
-  /** `(lin, k, done) -> value`: slow-path reads of 1, 2, 4 bytes. */
-  read: ["rd1", "rd2", "rd2", "rd4", "rd4"],
-  /** `(lin, value, k, done) -> stop`: slow-path writes of 1, 2, 4 bytes. */
-  write: ["wr1", "wr2", "wr2", "wr4", "wr4"],
+  /** `(lin, k, done) -> value`: slow-path reads, indexed by size (1, 2, 4 bytes). */
+  read: ["", "rd1", "rd2", "", "rd4"],
+  /** `(lin, value, k, done) -> stop`: slow-path writes, indexed by size (1, 2, 4 bytes). */
+  write: ["", "wr1", "wr2", "", "wr4"],
 } as const;
 
 /** The lazy-flag record of the last flag-writing instruction, held in locals. */
@@ -290,12 +284,21 @@ export class EmitContext {
       case LAZY_DEC:
         return this.get(p.cf);
       case LAZY_SHL: // b is the count, 1..bits-1
-        return m.i32.and(m.i32.shr_u(this.get(p.a), m.i32.sub(this.c(p.bits), this.get(p.b))), this.c(1));
+        return m.i32.and(
+          m.i32.shr_u(this.get(p.a), m.i32.sub(this.c(p.bits), this.get(p.b))),
+          this.c(1),
+        );
       case LAZY_SHR:
-        return m.i32.and(m.i32.shr_u(this.get(p.a), m.i32.sub(this.get(p.b), this.c(1))), this.c(1));
+        return m.i32.and(
+          m.i32.shr_u(this.get(p.a), m.i32.sub(this.get(p.b), this.c(1))),
+          this.c(1),
+        );
       case LAZY_SAR:
         return m.i32.and(
-          m.i32.shr_s(this.signExtend(this.get(p.a), p.bits / 8), m.i32.sub(this.get(p.b), this.c(1))),
+          m.i32.shr_s(
+            this.signExtend(this.get(p.a), p.bits / 8),
+            m.i32.sub(this.get(p.b), this.c(1)),
+          ),
           this.c(1),
         );
     }
@@ -452,7 +455,9 @@ export class EmitContext {
     let a: Expr | null = i.disp !== 0 ? this.c(i.disp) : null;
     if (i.base >= 0) a = a === null ? this.reg32(i.base) : m.i32.add(this.reg32(i.base), a);
     if (i.index >= 0) {
-      const x = i.scale === 0 ? this.reg32(i.index) : m.i32.shl(this.reg32(i.index), this.c(i.scale));
+      const x = i.scale === 0
+        ? this.reg32(i.index)
+        : m.i32.shl(this.reg32(i.index), this.c(i.scale));
       a = a === null ? x : m.i32.add(a, x);
     }
     return a ?? this.c(0);
@@ -470,9 +475,14 @@ export class EmitContext {
   /** Reads `size` bytes at the linear address in local `lin`; returns a local with the value. */
   load(lin: number, size: number): number {
     const m = this.m;
-    const e = this.let(m.i32.load(OFF_TLB, 4, m.i32.shl(m.i32.shr_u(this.get(lin), this.c(12)), this.c(2))));
+    const e = this.let(
+      m.i32.load(OFF_TLB, 4, m.i32.shl(m.i32.shr_u(this.get(lin), this.c(12)), this.c(2))),
+    );
     const u = this.mode.user ? TLB_USER : 0;
-    let ok = m.i32.eq(m.i32.and(this.get(e), this.c(TLB_VALID | TLB_MMIO | u)), this.c(TLB_VALID | u));
+    let ok = m.i32.eq(
+      m.i32.and(this.get(e), this.c(TLB_VALID | TLB_MMIO | u)),
+      this.c(TLB_VALID | u),
+    );
     ok = this.withinPage(ok, lin, size);
     const host = m.i32.xor(m.i32.and(this.get(e), this.c(~0xfff)), this.get(lin));
     const fast = size === 4
@@ -481,14 +491,22 @@ export class EmitContext {
       ? m.i32.load16_u(0, 1, host)
       : m.i32.load8_u(0, 1, host);
     const v = this.tmp();
-    const slow = m.call(HOST.read[size], [this.get(lin), this.c(this.k), this.doneBefore()], this.b.i32);
-    this.stmts.push(m.if(ok, m.local.set(v, fast), m.block(null, [...this.spill(), m.local.set(v, slow)])));
+    const slow = m.call(
+      HOST.read[size],
+      [this.get(lin), this.c(this.k), this.doneBefore()],
+      this.b.i32,
+    );
+    this.stmts.push(
+      m.if(ok, m.local.set(v, fast), m.block(null, [...this.spill(), m.local.set(v, slow)])),
+    );
     return v;
   }
   /** Writes `size` bytes of local `v` at the linear address in local `lin`. */
   store(lin: number, size: number, v: number): void {
     const m = this.m;
-    const e = this.let(m.i32.load(OFF_TLB, 4, m.i32.shl(m.i32.shr_u(this.get(lin), this.c(12)), this.c(2))));
+    const e = this.let(
+      m.i32.load(OFF_TLB, 4, m.i32.shl(m.i32.shr_u(this.get(lin), this.c(12)), this.c(2))),
+    );
     const u = this.mode.user ? TLB_USER : 0;
     let ok = m.i32.eq(
       m.i32.and(this.get(e), this.c(TLB_VALID | TLB_WRITE | TLB_MMIO | TLB_CODE | u)),

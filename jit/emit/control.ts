@@ -6,9 +6,9 @@
 
 import type { Instr } from "../../src/cpu/decode/instr.ts";
 import { K_J } from "../../src/cpu/decode/operand.ts";
-import { CS, ECX, ESP } from "../../src/cpu/state.ts";
+import { ECX, ESP } from "../../src/cpu/state.ts";
 import { branchTarget } from "../plan.ts";
-import type { EmitContext, Expr } from "./context.ts";
+import type { BlockMode, EmitContext, Expr } from "./context.ts";
 import type { EmitterTable } from "./emitter.ts";
 import { emitPeek, emitPush } from "./stack.ts";
 
@@ -16,19 +16,15 @@ import { emitPeek, emitPush } from "./stack.ts";
 export const LOOP_LABEL = "top";
 
 /**
- * Whether a near branch can be translated inline: 32-bit code and operand size, and a flat CS
- * (so the target needs no limit check).
+ * Whether a near branch can be translated inline: 32-bit code and operand size, and a 4 GiB CS
+ * limit (so the target needs no limit check).
  */
-export function nearBranchInlinable(
-  code32: boolean,
-  checkedSegs: number,
-  i: Instr,
-): boolean {
-  return code32 && i.o32 && (checkedSegs & (1 << CS)) === 0;
+export function nearBranchInlinable(mode: BlockMode, i: Instr): boolean {
+  return mode.code32 && mode.csFlat && i.o32;
 }
 
 function inlinable(ctx: EmitContext, i: Instr): boolean {
-  return nearBranchInlinable(ctx.mode.code32, ctx.mode.checkedSegs, i);
+  return nearBranchInlinable(ctx.mode, i);
 }
 
 /** Leaves (or loops) on local `taken`: to the relative target if set, else falls through. */

@@ -69,9 +69,12 @@ function machine(s: Scenario): { cpu: Cpu; interp: Interpreter } {
 
 /**
  * Runs `s` in both engines and asserts they end in the same state.
- * @returns the JIT's statistics
+ * @returns the JIT's statistics and its CPU
  */
-export async function assertEnginesAgree(s: Scenario, options: JitOptions): Promise<JitStats> {
+export async function assertEnginesAgree(
+  s: Scenario,
+  options: JitOptions,
+): Promise<{ stats: JitStats; cpu: Cpu }> {
   const chunk = s.chunk ?? 1000;
   const ranges = s.ranges ?? [];
   const ref = machine(s);
@@ -83,5 +86,5 @@ export async function assertEnginesAgree(s: Scenario, options: JitOptions): Prom
     snapshot(mine.cpu, ranges, jitReturns),
     snapshot(ref.cpu, ranges, refReturns),
   );
-  return jit.stats;
+  return { stats: jit.stats, cpu: mine.cpu };
 }
