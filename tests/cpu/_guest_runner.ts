@@ -6,7 +6,7 @@
  * interrupts run under the VM instead.
  */
 
-import { parseElf32, PT_LOAD } from "../../src/boot/elf32.ts";
+import { parseElf32 } from "../../src/boot/elf32.ts";
 import { Cpu } from "../../src/cpu/cpu.ts";
 import type { CpuEnvironment } from "../../src/cpu/environment.ts";
 import { Interpreter } from "../../src/cpu/interp/interpreter.ts";
@@ -75,7 +75,7 @@ export interface GuestRun {
   output: string;
   /** Exit status, or undefined if the guest never wrote port 0xF4. */
   status: number | undefined;
-  /** Why the run ended: "exit", "halt", "triple-fault" or "budget". */
+  /** Why the run ended: "exit", "halt", "triple-fault", "budget" or "timeout". */
   reason: string;
   /** Instructions executed. */
   instructions: number;
@@ -87,9 +87,11 @@ export interface GuestRun {
  * Loads the PT_LOAD segments of `elf` at their physical addresses and runs the guest.
  * @param elf the image bytes
  * @param budget most instructions to execute
+ * @param timeoutMs wall-clock safety limit, so a guest that stops making progress fails a test
+ *   instead of hanging it
  * @returns the output, status and end reason
  */
-export function runGuest(elf: Uint8Array, budget = 50_000_000): GuestRun {
+export function runGuest(elf: Uint8Array, budget = 5_000_000, timeoutMs = 20_000): GuestRun {
   const env = new GuestEnv();
   const cpu = new Cpu(new PhysicalMemory(32 << 20), env);
   const image = parseElf32(elf, "Cannot load guest");
@@ -98,7 +100,6 @@ export function runGuest(elf: Uint8Array, budget = 50_000_000): GuestRun {
     bytes.set(elf.subarray(seg.offset, seg.offset + seg.filesz));
     cpu.mem.write(seg.paddr, bytes);
   }
-  void PT_LOAD;
   cpu.enterFlatProtectedMode();
   cpu.eip = image.entry;
   cpu.setReg32(0, 0x2badb002);
@@ -111,7 +112,12 @@ export function runGuest(elf: Uint8Array, budget = 50_000_000): GuestRun {
   };
   let count = 0;
   let reason = "budget";
+  const deadline = Date.now() + timeoutMs;
   while (count < budget) {
+    if (Date.now() > deadline) {
+      reason = "timeout";
+      break;
+    }
     const r = interp.run(Math.min(100_000, budget - count));
     count += r.retired;
     if (r.tripleFault) {
