@@ -17,7 +17,9 @@ import { V86System } from "./v86_system.ts";
 /** Exit status for bad input. */
 const EXIT_USAGE = 2;
 /** The peers `--vs` accepts, in column order. */
-const PEERS = ["native", "qemu", "v86"] as const;
+export const PEERS = ["native", "qemu", "v86"] as const;
+/** A peer system jitvisor is compared with. */
+export type PeerId = (typeof PEERS)[number];
 /** Default runs per guest and system. */
 const DEFAULT_RUNS = 3;
 /** Default time limit of one run, in seconds. */
@@ -49,7 +51,7 @@ export interface BenchOptions {
   /** Runs per guest and system. */
   runs: number;
   /** Peers to include. */
-  peers: (typeof PEERS)[number][];
+  peers: PeerId[];
   /** Scale for every guest, or `null` for their defaults. */
   scale: number | null;
   /** Limit of one run in ms. */

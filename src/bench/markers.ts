@@ -20,8 +20,15 @@ export class KernelTimer {
   /** Host time (ms) of the last end marker, or `null`. */
   endMs: number | null = null;
 
-  /** @param now the host clock in milliseconds */
-  constructor(private readonly now: () => number = () => performance.now()) {}
+  readonly #now: () => number;
+
+  /**
+   * Creates a timer with no markers seen.
+   * @param now the host clock in milliseconds
+   */
+  constructor(now: () => number = () => performance.now()) {
+    this.#now = now;
+  }
 
   /**
    * Handles a write of `value` to the marker port.
@@ -42,8 +49,8 @@ export class KernelTimer {
    * ```
    */
   mark(value: number): void {
-    if (value === MARK_START && this.startMs === null) this.startMs = this.now();
-    else if (value === MARK_END) this.endMs = this.now();
+    if (value === MARK_START && this.startMs === null) this.startMs = this.#now();
+    else if (value === MARK_END) this.endMs = this.#now();
   }
 
   /**

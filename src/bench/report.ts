@@ -86,7 +86,13 @@ export interface RowSummary {
   checksums: Partial<Record<SystemId, string>>;
 }
 
-/** Summarises the runs of one system on one guest. */
+/**
+ * Summarises the runs of one system on one guest.
+ *
+ * @param samples the runs (undefined when none were taken)
+ * @param absent why the system did not run, or `null`
+ * @returns the cell: status, median times, checksum and reason
+ */
 export function summarizeCell(
   samples: readonly RunSample[] | undefined,
   absent: string | null,

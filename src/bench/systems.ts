@@ -7,6 +7,8 @@
 
 import { createVm, type EngineKind, type VmExit } from "../mod.ts";
 import { type BenchGuest, parseChecksum } from "./bench_guests.ts";
+
+export type { EngineKind } from "../mod.ts";
 import { KernelTimer, MARKER_PORT } from "./markers.ts";
 import type { RunSample, SystemId } from "./report.ts";
 
@@ -34,12 +36,20 @@ export interface BenchSystem {
   run(guest: BenchGuest, scale: number | null, timeoutMs: number): Promise<RunSample>;
 }
 
-/** The guest command line for a scale (`""` for the guest's default). */
+/**
+ * The guest command line for a scale.
+ * @param scale the scale, or `null` for the guest's default
+ * @returns `scale=N`, or `""`
+ */
 export function scaleCmdline(scale: number | null): string {
   return scale === null ? "" : `scale=${scale}`;
 }
 
-/** The message of anything thrown, on one line. */
+/**
+ * The message of anything thrown, on one line.
+ * @param e what was thrown
+ * @returns its first line
+ */
 export function errorText(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
   return text.split("\n")[0];
@@ -75,8 +85,15 @@ export class JitvisorSystem implements BenchSystem {
   readonly kernelTiming = true;
   readonly #images = new Map<string, Uint8Array>();
 
-  /** @param engine the engine to use */
-  constructor(readonly engine: EngineKind) {
+  /** The engine this system runs. */
+  readonly engine: EngineKind;
+
+  /**
+   * Runs guests with one engine.
+   * @param engine the engine to use
+   */
+  constructor(engine: EngineKind) {
+    this.engine = engine;
     this.id = engine;
     this.label = `jitvisor ${engine}`;
   }
@@ -223,7 +240,12 @@ export class NativeSystem implements BenchSystem {
 /** The QEMU binary the bench uses. */
 export const QEMU_BINARY = "qemu-system-i386";
 
-/** QEMU's arguments for a bench run: TCG, `-kernel`, COM1 on stdout, isa-debug-exit at 0xF4. */
+/**
+ * QEMU's arguments for a bench run: TCG, `-kernel`, COM1 on stdout, isa-debug-exit at 0xF4.
+ * @param image path of the multiboot image
+ * @param scale the guest's scale, or `null` for its default
+ * @returns the arguments after the program name
+ */
 export function qemuArgs(image: string, scale: number | null): string[] {
   const args = [
     "-accel",
