@@ -71,7 +71,6 @@ export const DATA_HANDLERS: HandlerTable = {
     cpu.setReg8(EAX, cpu.cf() ? 0xff : 0);
   },
   nop() {},
-  fwait() {},
 };
 
 /** Flags that arithmetic instructions define, re-exported for tests. */
