@@ -31,6 +31,7 @@ import { ATTR_CODE, ATTR_P, ATTR_RW, ATTR_S } from "./cpu/cpu.ts";
 import { CS, EAX, EBX, ESI } from "./cpu/state.ts";
 import type { Engine } from "./vm/engine.ts";
 import { Vm } from "./vm/vm.ts";
+import { restoreSnapshot, takeSnapshot, type VmSnapshot } from "./vm/snapshot.ts";
 
 export type { VmExit } from "./vm/exits.ts";
 export type {
@@ -48,6 +49,8 @@ export { HYPERCALL_PORT } from "./monitor/hypercall.ts";
 export { ImageFormatError } from "./boot/image_error.ts";
 export { Vm } from "./vm/vm.ts";
 export type { MultibootModule } from "./boot/multiboot.ts";
+export type { VmSnapshot } from "./vm/snapshot.ts";
+export type { DeviceStates } from "./vm/vm.ts";
 
 /** Which engine runs guest code. */
 export type EngineKind = "interp" | "jit";
@@ -218,4 +221,65 @@ export async function createVm(image: Uint8Array, options: VmOptions = {}): Prom
 async function createJit(vm: Vm, threshold?: number): Promise<Engine> {
   const { JitEngine } = await import("../jit/mod.ts");
   return await JitEngine.create(vm.cpu, vm.interpreter, { threshold });
+}
+
+/**
+ * Saves a VM's complete state between runs: CPU, RAM, devices and clock.
+ *
+ * @param vm the VM to save
+ * @returns a snapshot that `restoreVm` turns back into a running VM
+ *
+ * @example Snapshot a guest, then run the copy
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createVm, restoreVm, snapshotVm } from "./mod.ts";
+ *
+ * const image = await Deno.readFile(new URL("../guests/build/hello.elf", import.meta.url));
+ * const vm = await createVm(image, { deterministic: true });
+ * let text = "";
+ * const copy = await restoreVm(snapshotVm(vm), {
+ *   serialOutput: (b) => text += new TextDecoder().decode(b),
+ * });
+ * assert.equal((await copy.run()).kind, "shutdown");
+ * assert.equal(text, "Hello from jitvisor!\n");
+ * ```
+ */
+export function snapshotVm(vm: Vm): VmSnapshot {
+  return takeSnapshot(vm);
+}
+
+/**
+ * Builds a VM from a snapshot; it continues exactly where the snapshot was taken.
+ *
+ * @param snapshot what `snapshotVm` returned
+ * @param options engine, outputs and limits for the new VM (memory, time mode and the loaded
+ *   image come from the snapshot)
+ * @returns the restored VM
+ *
+ * @example Restore and continue
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createVm, restoreVm, snapshotVm } from "./mod.ts";
+ *
+ * const image = await Deno.readFile(new URL("../guests/build/hello.elf", import.meta.url));
+ * const vm = await restoreVm(snapshotVm(await createVm(image, { deterministic: true })));
+ * assert.equal((await vm.run()).kind, "shutdown");
+ * ```
+ */
+export async function restoreVm(
+  snapshot: VmSnapshot,
+  options: Pick<
+    VmOptions,
+    "engine" | "jitThreshold" | "serialOutput" | "debugOutput" | "maxInstructions" | "timeoutMs"
+  > = {},
+): Promise<Vm> {
+  const serial = options.serialOutput ?? (() => {});
+  const vm = restoreSnapshot(snapshot, {
+    serialOutput: serial,
+    debugOutput: options.debugOutput ?? serial,
+    maxInstructions: options.maxInstructions ?? Infinity,
+    timeoutMs: options.timeoutMs ?? Infinity,
+  });
+  if ((options.engine ?? "interp") === "jit") vm.engine = await createJit(vm, options.jitThreshold);
+  return vm;
 }

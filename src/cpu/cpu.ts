@@ -28,7 +28,9 @@ import {
   OFF_CR0,
   OFF_EFLAGS,
   OFF_EIP,
+  OFF_GDTR_LIMIT,
   OFF_HALTED,
+  OFF_IDTR_LIMIT,
   OFF_INHIBIT_IRQ,
   OFF_LAZY_A,
   OFF_LAZY_B,
@@ -139,6 +141,9 @@ export class Cpu {
     this.i32[OFF_EFLAGS >> 2] = FLAGS_RESERVED_ONE;
     this.i32[OFF_CR0 >> 2] = CR0_ET | CR0_CD | CR0_NW;
     this.i32[OFF_A20_MASK >> 2] = -1;
+    // SDM vol. 3 table 9-1: GDTR and IDTR have base 0 and limit 0xFFFF after reset.
+    this.i32[OFF_IDTR_LIMIT >> 2] = 0xffff;
+    this.i32[OFF_GDTR_LIMIT >> 2] = 0xffff;
     for (let s = 0; s < 6; s++) this.setSegmentCache(s, 0, 0, 0xffff, ATTRS_REAL_DATA);
     this.setSegmentCache(CS, 0xf000, 0xffff0000, 0xffff, ATTRS_REAL_DATA | ATTR_CODE);
     this.i32[OFF_EIP >> 2] = 0xfff0;

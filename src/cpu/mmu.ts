@@ -69,8 +69,10 @@ export class Mmu {
   #overflow = false;
   /** Physical pages that hold decoded or translated code (a count per page). */
   codePages: Uint8Array;
-  /** Called when a guest write hits a code page, with its physical page number. */
+  /** Called when a guest write hits a code page, with its physical page number (the JIT's hook). */
   onCodeWrite: (page: number) => void = () => {};
+  /** Further observers of code-page writes (decoded-instruction caches). */
+  readonly #codeListeners: ((page: number) => void)[] = [];
   /** Page walks performed (a statistic). */
   walks = 0;
 
@@ -164,6 +166,15 @@ export class Mmu {
     } else this.slowWrite(lin, 4, v);
   }
 
+  /**
+   * Host offset of the byte at linear address `lin` when an instruction fetch can take the fast
+   * path (RAM or ROM, mapped for the current privilege), else -1.
+   */
+  fetchHost(lin: number): number {
+    const e = this.tlb[lin >>> 12];
+    return (e & this.#rdMask) === this.#rdWant ? ((e & ~0xfff) ^ lin) >>> 0 : -1;
+  }
+
   /** Reads at a linear address as the supervisor (descriptor tables, TSS), whatever the CPL. */
   readSystem(lin: number, size: number): number {
     const cpl = this.#cpu.i32[OFF_CPL >> 2];
@@ -248,7 +259,7 @@ export class Mmu {
 
   /** Physical address of `lin` under a TLB entry of an MMIO page (stored as the physical page). */
   private physical(lin: number, e: number): number {
-    return (((e & ~0xfff) ^ lin) >>> 0) & 0xffffffff;
+    return ((e & ~0xfff) ^ lin) >>> 0;
   }
 
   /**
@@ -317,7 +328,7 @@ export class Mmu {
         if (writeOk) flags |= TLB_WRITE;
         if (this.codePages[page] !== 0) {
           if (write) {
-            this.onCodeWrite(page);
+            this.codeWritten(page);
             if (this.codePages[page] !== 0) flags |= TLB_CODE;
           } else flags |= TLB_CODE;
         }
@@ -365,8 +376,20 @@ export class Mmu {
     const mem = this.#cpu.mem;
     if (addr + 4 <= mem.ramSize) {
       mem.writeU32(addr, v);
-      if (this.codePages[addr >>> 12] !== 0) this.onCodeWrite(addr >>> 12);
+      if (this.codePages[addr >>> 12] !== 0) this.codeWritten(addr >>> 12);
     }
+  }
+
+  /** Adds an observer of writes to code pages. */
+  addCodeListener(listener: (page: number) => void): void {
+    this.#codeListeners.push(listener);
+  }
+
+  /** Reports a write to code page `page` to every observer, then clears the page's mark. */
+  codeWritten(page: number): void {
+    for (const l of this.#codeListeners) l(page);
+    this.onCodeWrite(page);
+    this.unmarkCode(page);
   }
 
   /** Marks a physical page as holding code, so guest writes to it are seen. */

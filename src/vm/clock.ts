@@ -12,6 +12,10 @@ export class HostClock implements Clock {
   now(): number {
     return Math.floor((performance.now() - this.#start) * 1e6);
   }
+  /** Continues from `ns` (a restored snapshot's time) instead of from zero. */
+  rebase(ns: number): void {
+    this.#start = performance.now() - ns / 1e6;
+  }
 }
 
 /**

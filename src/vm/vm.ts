@@ -13,15 +13,15 @@ import { Interpreter } from "../cpu/interp/interpreter.ts";
 import { PhysicalMemory } from "../cpu/physical_memory.ts";
 import { OFF_A20_MASK, OFF_INHIBIT_IRQ } from "../cpu/state.ts";
 import { PortBus } from "../devices/bus.ts";
-import { CmosRtc } from "../devices/cmos_rtc.ts";
-import { DebugConsole, DebugExit, PostPort } from "../devices/debug_ports.ts";
+import { CmosRtc, type CmosRtcState } from "../devices/cmos_rtc.ts";
+import { DebugConsole, DebugExit, PostPort, type PostPortState } from "../devices/debug_ports.ts";
 import type { AccessSize, PortDevice, TimedDevice } from "../devices/device.ts";
-import { DualPic } from "../devices/dual_pic.ts";
-import { Pit8254 } from "../devices/pit8254.ts";
-import { SystemControlB } from "../devices/port61.ts";
-import { SystemControlA } from "../devices/port92.ts";
-import { Uart16550 } from "../devices/uart16550.ts";
-import { I8042 } from "../devices/i8042.ts";
+import { DualPic, type DualPicState } from "../devices/dual_pic.ts";
+import { Pit8254, type Pit8254State } from "../devices/pit8254.ts";
+import { SystemControlB, type SystemControlBState } from "../devices/port61.ts";
+import { SystemControlA, type SystemControlAState } from "../devices/port92.ts";
+import { Uart16550, type Uart16550State } from "../devices/uart16550.ts";
+import { I8042, type I8042State } from "../devices/i8042.ts";
 import { cpuidLeaf } from "../monitor/cpuid.ts";
 import { type Hypercall, HYPERCALL_PORT, type HypercallHandler } from "../monitor/hypercall.ts";
 import { MsrFile } from "../monitor/msr.ts";
@@ -91,6 +91,26 @@ export interface Registers {
 
 const REGISTER_NAMES = ["eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi"] as const;
 
+/** The saved state of every stateful device, as plain JSON-able objects. */
+export interface DeviceStates {
+  /** The two 8259As and the ELCR. */
+  pic: DualPicState;
+  /** The 8254. */
+  pit: Pit8254State;
+  /** Port 0x61. */
+  port61: SystemControlBState;
+  /** Port 0x92. */
+  port92: SystemControlAState;
+  /** The RTC and CMOS RAM. */
+  rtc: CmosRtcState;
+  /** COM1. */
+  uart: Uart16550State;
+  /** The keyboard controller. */
+  i8042: I8042State;
+  /** The POST code port. */
+  post: PostPortState;
+}
+
 /** Counters the run loop keeps. */
 export interface VmStats {
   /** Instructions retired. */
@@ -116,7 +136,7 @@ export class Vm {
   /** The port bus with every in-monitor device. */
   readonly bus: PortBus = new PortBus();
   /** Interrupt controllers. */
-  readonly pic: DualPic = new DualPic();
+  readonly pic: DualPic;
   /** COM1. */
   readonly uart: Uart16550;
   /** Timer. */
@@ -126,18 +146,28 @@ export class Vm {
   /** Run-loop counters. */
   readonly stats: VmStats = { instructions: 0, exits: {}, interrupts: 0, runMs: 0 };
 
+  /** Whether time is instruction-count time. */
+  readonly deterministic: boolean;
   readonly #config: VmConfig;
   readonly #clock: HostClock | InstructionClock;
   readonly #timed: TimedDevice[];
   readonly #msrs: MsrFile;
   readonly #router: PortRouter;
   readonly #hypercalls = new Map<number, HypercallHandler>();
+  readonly #port61: SystemControlB;
+  readonly #port92: SystemControlA;
+  readonly #post: PostPort;
+  readonly #i8042: I8042;
   #pendingExit: VmExit | null = null;
   #stopped: VmExit | null = null;
 
-  /** @param config memory, time and output settings */
-  constructor(config: VmConfig) {
+  /**
+   * @param config memory, time and output settings
+   * @param devices device states to start from (a snapshot's); power-on state by default
+   */
+  constructor(config: VmConfig, devices?: Partial<DeviceStates>) {
     this.#config = config;
+    this.deterministic = config.deterministic;
     this.memory = new PhysicalMemory(config.memoryBytes, config.romCapacity);
     const clock = config.deterministic ? new InstructionClock() : new HostClock();
     this.#clock = clock;
@@ -165,45 +195,49 @@ export class Vm {
     this.interpreter = new Interpreter(this.cpu);
     this.engine = this.interpreter;
 
+    const saved = devices ?? {};
+    this.pic = DualPic.fromState(saved.pic ?? {});
     for (const { dev, base, len } of this.pic.ports()) this.bus.insert(dev, base, len);
-    this.pit = new Pit8254({ irq: this.pic.irqLine(0), clock });
+    this.pit = Pit8254.fromState(saved.pit ?? {}, { irq: this.pic.irqLine(0), clock });
     this.bus.insert(this.pit, 0x40, 4);
-    this.bus.insert(new SystemControlB({ pit: this.pit, clock }), 0x61, 1);
-    this.rtc = new CmosRtc({
+    this.#port61 = SystemControlB.fromState(saved.port61 ?? {}, { pit: this.pit, clock });
+    this.bus.insert(this.#port61, 0x61, 1);
+    this.rtc = CmosRtc.fromState(saved.rtc ?? {}, {
       irq: this.pic.irqLine(8),
       clock,
       startTime: config.deterministic ? DETERMINISTIC_EPOCH_MS : Date.now(),
       memoryBytes: config.memoryBytes,
     });
     this.bus.insert(this.rtc, 0x70, 2);
-    this.uart = new Uart16550({ irq: this.pic.irqLine(4), output: config.serialOutput, clock });
+    this.uart = Uart16550.fromState(saved.uart ?? {}, {
+      irq: this.pic.irqLine(4),
+      output: config.serialOutput,
+      clock,
+    });
     this.bus.insert(this.uart, 0x3f8, 8);
     this.bus.insert(new DebugConsole({ output: config.debugOutput }), 0xe9, 1);
-    this.bus.insert(new PostPort(), 0x80, 1);
-    this.bus.insert(
-      new DebugExit({
-        onExit: (status) =>
-          this.#stop({ kind: "shutdown", reason: "exit-port", status, eip: this.cpu.eip }),
-      }),
-      0xf4,
-      4,
-    );
-    this.bus.insert(
-      new SystemControlA({
-        setA20: (on) => this.setA20(on),
-        onReset: () => this.#stop({ kind: "shutdown", reason: "reset", eip: this.cpu.eip }),
-      }),
-      0x92,
-      1,
-    );
-    const i8042 = new I8042({
+    this.#post = PostPort.fromState(saved.post ?? {});
+    this.bus.insert(this.#post, 0x80, 1);
+    const stop = (reason: "exit-port" | "reset", status?: number) =>
+      this.#stop(
+        reason === "reset"
+          ? { kind: "shutdown", reason, eip: this.cpu.eip }
+          : { kind: "shutdown", reason, status, eip: this.cpu.eip },
+      );
+    this.bus.insert(new DebugExit({ onExit: (status) => stop("exit-port", status) }), 0xf4, 4);
+    this.#port92 = SystemControlA.fromState(saved.port92 ?? {}, {
+      setA20: (on) => this.setA20(on),
+      onReset: () => stop("reset"),
+    });
+    this.bus.insert(this.#port92, 0x92, 1);
+    this.#i8042 = I8042.fromState(saved.i8042 ?? {}, {
       irq: this.pic.irqLine(1),
       auxIrq: this.pic.irqLine(12),
       setA20: (on) => this.setA20(on),
-      onReset: () => this.#stop({ kind: "shutdown", reason: "reset", eip: this.cpu.eip }),
+      onReset: () => stop("reset"),
     });
-    this.bus.insert(i8042.data, 0x60, 1);
-    this.bus.insert(i8042.command, 0x64, 1);
+    this.bus.insert(this.#i8042.data, 0x60, 1);
+    this.bus.insert(this.#i8042.command, 0x64, 1);
     this.bus.insert(this.#hypercallPort(), HYPERCALL_PORT, 4);
     this.#timed = [this.pit, this.rtc, this.uart];
   }
@@ -239,7 +273,38 @@ export class Vm {
     this.memory.write(addr, bytes);
     const mmu = this.cpu.mmu;
     for (let page = addr >>> 12; page <= (addr + bytes.length - 1) >>> 12; page++) {
-      if (mmu.codePages[page] !== 0) mmu.onCodeWrite(page);
+      if (mmu.codePages[page] !== 0) mmu.codeWritten(page);
+    }
+  }
+
+  /** Saves every device's state. */
+  saveDevices(): DeviceStates {
+    return {
+      pic: this.pic.saveState(),
+      pit: this.pit.saveState(),
+      port61: this.#port61.saveState(),
+      port92: this.#port92.saveState(),
+      rtc: this.rtc.saveState(),
+      uart: this.uart.saveState(),
+      i8042: this.#i8042.saveState(),
+      post: this.#post.saveState(),
+    };
+  }
+
+  /** The clock's position, for snapshots: instructions retired and time skipped while halted. */
+  get clockState(): { instructions: number; skipped: number } {
+    const c = this.#clock;
+    return c instanceof InstructionClock
+      ? { instructions: c.instructions, skipped: c.skipped }
+      : { instructions: 0, skipped: c.now() };
+  }
+  set clockState(v: { instructions: number; skipped: number }) {
+    const c = this.#clock;
+    if (c instanceof InstructionClock) {
+      c.instructions = v.instructions;
+      c.skipped = v.skipped;
+    } else {
+      c.rebase(v.skipped);
     }
   }
 

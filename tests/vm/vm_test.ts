@@ -29,7 +29,7 @@ Deno.test("a registered hypercall handler's result lands in EAX", async () => {
     return call.args[0] + 1;
   });
   const exit = await vm.run();
-  assert.deepEqual(exit, { kind: "shutdown", reason: "exit-port", status: 42, eip: 0x100010 });
+  assert.deepEqual(exit, { kind: "shutdown", reason: "exit-port", status: 42, eip: 0x100011 });
   assert.equal(seen.length, 1);
   assert.deepEqual(seen[0].slice(0, 2), [7, 41]);
 });
@@ -49,24 +49,24 @@ Deno.test("an unhandled hypercall exits to the embedder, which answers through E
 });
 
 Deno.test("a port nobody owns reads as all ones and reports an io exit", async () => {
-  // in al, 0x42; movzx eax, al; out 0xf4, eax
-  const vm = await createVm(kernel([0xe4, 0x42, 0x0f, 0xb6, 0xc0, ...OUT_F4_EAX]), {
+  // in al, 0xe0; movzx eax, al; out 0xf4, eax
+  const vm = await createVm(kernel([0xe4, 0xe0, 0x0f, 0xb6, 0xc0, ...OUT_F4_EAX]), {
     deterministic: true,
   });
   const exit = await vm.run();
-  assert.deepEqual(exit, { kind: "io", port: 0x42, size: 1, direction: "in", value: 0xff });
+  assert.deepEqual(exit, { kind: "io", port: 0xe0, size: 1, direction: "in", value: 0xff });
   const end = await vm.run();
   assert.equal(end.kind === "shutdown" && end.status, 0xff);
 });
 
 Deno.test("a port handler owns its ports: no exit, and its value is what the guest reads", async () => {
-  // in al, 0x42; movzx eax, al; out 0x43, al; out 0xf4, eax
+  // in al, 0xe0; movzx eax, al; out 0xe1, al; out 0xf4, eax
   const vm = await createVm(
-    kernel([0xe4, 0x42, 0x0f, 0xb6, 0xc0, 0xe6, 0x43, ...OUT_F4_EAX]),
+    kernel([0xe4, 0xe0, 0x0f, 0xb6, 0xc0, 0xe6, 0xe1, ...OUT_F4_EAX]),
     { deterministic: true },
   );
   const writes: number[] = [];
-  vm.addPortHandler(0x42, 2, { read: () => 0x5a, write: (_port, _size, v) => writes.push(v) });
+  vm.addPortHandler(0xe0, 2, { read: () => 0x5a, write: (_port, _size, v) => writes.push(v) });
   const exit = await vm.run();
   assert.equal(exit.kind === "shutdown" && exit.status, 0x5a);
   assert.deepEqual(writes, [0x5a]);

@@ -105,6 +105,7 @@ export function decode(reader: CodeReader, eip: number, code32: boolean, out = n
   }
   const i = out;
   i.op = op;
+  i.code32 = code32;
   i.o32 = o32;
   i.a32 = a32;
   i.segOverride = seg;

@@ -15,6 +15,8 @@ export class Instr {
   op!: OpInfo;
   /** Length in bytes, prefixes included (1–15). */
   length = 0;
+  /** Decoded for a code segment whose default size is 32 bits. */
+  code32 = true;
   /** Operand size is 32 bits (after the 66 prefix). */
   o32 = true;
   /** Address size is 32 bits (after the 67 prefix). */

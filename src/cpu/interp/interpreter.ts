@@ -5,6 +5,7 @@
 
 import type { Cpu } from "../cpu.ts";
 import { decode } from "../decode/decode.ts";
+import { DecodeCache } from "../decode/decode_cache.ts";
 import { Instr } from "../decode/instr.ts";
 import { deliverFault, deliverSingleStep } from "../exceptions.ts";
 import { CpuFault } from "../fault.ts";
@@ -35,7 +36,8 @@ class CsReader {
 export class Interpreter {
   readonly #cpu: Cpu;
   readonly #reader: CsReader;
-  readonly #instr = new Instr();
+  /** Decoded instructions by physical address. */
+  readonly cache: DecodeCache;
   /** Instructions executed, by opcode row id (filled only when profiling). */
   profile: Uint32Array | null = null;
 
@@ -43,6 +45,29 @@ export class Interpreter {
   constructor(cpu: Cpu) {
     this.#cpu = cpu;
     this.#reader = new CsReader(cpu);
+    this.cache = new DecodeCache(cpu.mmu);
+  }
+
+  /**
+   * The decoded instruction at CS:`eip`, from the cache when its bytes are cached and within
+   * the CS limit, else freshly decoded (which raises the fetch's faults) and cached.
+   */
+  fetch(eip: number): Instr {
+    const cpu = this.#cpu;
+    const lin = (cpu.segBase(CS) + eip) | 0;
+    const host = cpu.mmu.fetchHost(lin);
+    const code32 = cpu.code32;
+    if (host >= 0) {
+      const hit = this.cache.get(host);
+      if (
+        hit !== undefined && hit.code32 === code32 &&
+        (eip >>> 0) + hit.length - 1 <= cpu.segLimit(CS)
+      ) return hit;
+      const i = decode(this.#reader, eip, code32, new Instr());
+      if ((lin & 0xfff) + i.length <= 0x1000) this.cache.set(host, i);
+      return i;
+    }
+    return decode(this.#reader, eip, code32, new Instr());
   }
 
   /**
@@ -51,8 +76,6 @@ export class Interpreter {
    */
   run(budget: number): InterpretResult {
     const cpu = this.#cpu;
-    const reader = this.#reader;
-    const instr = this.#instr;
     let retired = 0;
     cpu.stopRequested = false;
     while (retired < budget) {
@@ -60,7 +83,7 @@ export class Interpreter {
       cpu.startEip = eip;
       const singleStep = (cpu.rawFlags & TF) !== 0;
       try {
-        const i = decode(reader, eip, cpu.code32, instr);
+        const i = this.fetch(eip);
         cpu.eip = cpu.code32 ? eip + i.length : (eip + i.length) & 0xffff;
         HANDLERS[i.op.id](cpu, i);
         if (this.profile !== null) this.profile[i.op.id]++;

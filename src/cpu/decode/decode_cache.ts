@@ -1,0 +1,70 @@
+/**
+ * Decoded instructions cached by physical address: a table of pages, each an array indexed by
+ * the byte offset of the instruction's first byte. Pages holding cached instructions are marked
+ * as code in the MMU; a write to one drops that page, so self-modifying code stays correct.
+ */
+
+import type { Mmu } from "../mmu.ts";
+import { RAM_BASE } from "../state.ts";
+import type { Instr } from "./instr.ts";
+
+/** Most pages kept before the cache starts over (bounds host memory: 4096 slots each). */
+const MAX_PAGES = 4096;
+
+/** A cache of decoded instructions for one CPU. */
+export class DecodeCache {
+  readonly #mmu: Mmu;
+  /** Per host page (host offset >>> 12): instructions by offset within the page. */
+  readonly #pages: (Array<Instr | undefined> | undefined)[] = [];
+  /** Host pages currently holding entries. */
+  readonly #live = new Set<number>();
+  /** Pages dropped because they were written (a statistic). */
+  invalidated = 0;
+
+  /** @param mmu the MMU whose code-page marks protect the cached bytes */
+  constructor(mmu: Mmu) {
+    this.#mmu = mmu;
+    mmu.addCodeListener((page) => this.#drop((RAM_BASE >>> 12) + page));
+  }
+
+  /** The cached instruction whose first byte is at host offset `host`, if any. */
+  get(host: number): Instr | undefined {
+    const page = this.#pages[host >>> 12];
+    return page === undefined ? undefined : page[host & 0xfff];
+  }
+
+  /**
+   * Caches `instr`, whose bytes start at host offset `host` and lie within one page. RAM pages
+   * are marked as code so writes to them are seen; ROM cannot change.
+   */
+  set(host: number, instr: Instr): void {
+    const hp = host >>> 12;
+    let page = this.#pages[hp];
+    if (page === undefined) {
+      if (this.#live.size >= MAX_PAGES) this.clear();
+      page = new Array(4096);
+      this.#pages[hp] = page;
+      this.#live.add(hp);
+      const ramPage = hp - (RAM_BASE >>> 12);
+      if (ramPage >= 0 && ramPage < this.#mmu.codePages.length) this.#mmu.markCode(ramPage);
+    }
+    page[host & 0xfff] = instr;
+  }
+
+  /** Forgets everything. */
+  clear(): void {
+    for (const hp of this.#live) {
+      this.#pages[hp] = undefined;
+      const ramPage = hp - (RAM_BASE >>> 12);
+      if (ramPage >= 0 && ramPage < this.#mmu.codePages.length) this.#mmu.unmarkCode(ramPage);
+    }
+    this.#live.clear();
+  }
+
+  #drop(hp: number): void {
+    if (this.#pages[hp] === undefined) return;
+    this.#pages[hp] = undefined;
+    this.#live.delete(hp);
+    this.invalidated++;
+  }
+}
