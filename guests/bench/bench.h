@@ -31,6 +31,22 @@ static inline uint32_t bench_scale(long def) {
   return scale < 1 ? 1u : (uint32_t)scale;
 }
 
+/* The marker port the monitor timestamps, so the kernel alone can be timed (src/bench/markers.ts). */
+#define BENCH_MARKER_PORT 0x0510
+/* Marker: the timed kernel starts. */
+#define BENCH_MARK_START 1
+/* Marker: the timed kernel has ended. */
+#define BENCH_MARK_END 2
+
+/* Writes a timing marker; natively there is no monitor to see it. */
+static inline void bench_mark(uint8_t mark) {
+#ifdef JITVISOR_NATIVE
+  (void)mark;
+#else
+  __asm__ volatile("outb %0, %1" : : "a"(mark), "Nd"((uint16_t)BENCH_MARKER_PORT));
+#endif
+}
+
 /* Prints the result line every bench guest ends with. */
 static inline void bench_report(const char *name, uint32_t checksum) {
   printf("%s: checksum=0x%08x\n", name, checksum);

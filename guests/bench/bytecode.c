@@ -98,11 +98,13 @@ int kmain(uint32_t magic, struct multiboot_info *info) {
   (void)magic;
   (void)info;
   uint32_t scale = bench_scale(BYTECODE_DEFAULT_SCALE);
+  bench_mark(BENCH_MARK_START);
   uint32_t sum = BENCH_SUM_INIT;
   for (uint32_t round = 0; round < scale; round++) {
     uint32_t regs[REGS] = {sum, 10000, round, 0};
     sum = bench_mix(sum, run(program, regs));
   }
+  bench_mark(BENCH_MARK_END);
   bench_report("bytecode", sum);
   return 0;
 }

@@ -41,6 +41,7 @@ int kmain(uint32_t magic, struct multiboot_info *info) {
   (void)magic;
   (void)info;
   uint32_t scale = bench_scale(HASHTABLE_DEFAULT_SCALE);
+  bench_mark(BENCH_MARK_START);
   uint32_t sum = BENCH_SUM_INIT;
   for (uint32_t round = 0; round < scale; round++) {
     memset(keys, 0, sizeof keys);
@@ -59,6 +60,7 @@ int kmain(uint32_t magic, struct multiboot_info *info) {
     }
     sum = bench_mix(bench_mix(sum, hits), total);
   }
+  bench_mark(BENCH_MARK_END);
   bench_report("hashtable", sum);
   return 0;
 }

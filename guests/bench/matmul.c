@@ -21,6 +21,7 @@ int kmain(uint32_t magic, struct multiboot_info *info) {
   (void)magic;
   (void)info;
   uint32_t scale = bench_scale(MATMUL_DEFAULT_SCALE);
+  bench_mark(BENCH_MARK_START);
   uint32_t seed = 0xC0FFEEu;
   for (int i = 0; i < N; i++) {
     for (int j = 0; j < N; j++) {
@@ -39,6 +40,7 @@ int kmain(uint32_t magic, struct multiboot_info *info) {
       for (int j = 0; j < N; j++) a[i][j] = (c[i][j] >> 7) & 0xFFFF;
     }
   }
+  bench_mark(BENCH_MARK_END);
   bench_report("matmul", sum);
   return 0;
 }

@@ -12,6 +12,7 @@ int kmain(uint32_t magic, struct multiboot_info *info) {
   (void)magic;
   (void)info;
   uint32_t scale = bench_scale(MEMOPS_DEFAULT_SCALE);
+  bench_mark(BENCH_MARK_START);
   uint32_t seed = 0xA5A5F00Du;
   for (uint32_t i = 0; i < BUF_SIZE; i += 4) {
     uint32_t r = bench_rand(&seed);
@@ -46,6 +47,7 @@ int kmain(uint32_t magic, struct multiboot_info *info) {
       sum = bench_mix(sum, word);
     }
   }
+  bench_mark(BENCH_MARK_END);
   bench_report("memops", sum);
   return 0;
 }

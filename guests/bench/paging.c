@@ -66,6 +66,7 @@ int kmain(uint32_t magic, struct multiboot_info *info) {
   (void)magic;
   (void)info;
   uint32_t scale = bench_scale(PAGING_DEFAULT_SCALE);
+  bench_mark(BENCH_MARK_START);
   paging_enable();
   uint32_t seed = 0x0BADF00Du;
   uint32_t sum = BENCH_SUM_INIT;
@@ -85,6 +86,7 @@ int kmain(uint32_t magic, struct multiboot_info *info) {
       sum += window[(offset + 1) % WORDS_PER_PAGE];
     }
   }
+  bench_mark(BENCH_MARK_END);
   bench_report("paging", sum);
   return 0;
 }

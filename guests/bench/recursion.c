@@ -22,6 +22,7 @@ int kmain(uint32_t magic, struct multiboot_info *info) {
   (void)magic;
   (void)info;
   uint32_t scale = bench_scale(RECURSION_DEFAULT_SCALE);
+  bench_mark(BENCH_MARK_START);
   uint32_t sum = BENCH_SUM_INIT;
   for (uint32_t round = 0; round < scale; round++) {
     uint32_t k = round % 3; /* vary the arguments a little, keeping the work per round even */
@@ -29,6 +30,7 @@ int kmain(uint32_t magic, struct multiboot_info *info) {
     sum = bench_mix(sum, (uint32_t)tak(12 + (int)k, 8, 4));
     sum = bench_mix(sum, ackermann(2, 200 + k));
   }
+  bench_mark(BENCH_MARK_END);
   bench_report("recursion", sum);
   return 0;
 }

@@ -28,10 +28,12 @@ int kmain(uint32_t magic, struct multiboot_info *info) {
   (void)magic;
   (void)info;
   uint32_t scale = bench_scale(SIEVE_DEFAULT_SCALE);
+  bench_mark(BENCH_MARK_START);
   uint32_t sum = BENCH_SUM_INIT;
   for (uint32_t round = 0; round < scale; round++) {
     sum = bench_mix(sum, sieve(SIEVE_MAX - (round * 7919u) % 1024u));
   }
+  bench_mark(BENCH_MARK_END);
   bench_report("sieve", sum);
   return 0;
 }

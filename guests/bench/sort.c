@@ -70,6 +70,7 @@ int kmain(uint32_t magic, struct multiboot_info *info) {
   (void)magic;
   (void)info;
   uint32_t scale = bench_scale(SORT_DEFAULT_SCALE);
+  bench_mark(BENCH_MARK_START);
   uint32_t seed = 0xDEADBEEFu;
   uint32_t sum = BENCH_SUM_INIT;
   for (uint32_t round = 0; round < scale; round++) {
@@ -81,6 +82,7 @@ int kmain(uint32_t magic, struct multiboot_info *info) {
     sum = bench_mix(sum, unsorted);
     for (int i = 0; i < COUNT; i += 1021) sum = bench_mix(sum, data[i]);
   }
+  bench_mark(BENCH_MARK_END);
   bench_report("sort", sum);
   return 0;
 }
