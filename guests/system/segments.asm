@@ -68,7 +68,9 @@ main:
     ; --- lar / lsl / verr / verw
     mov eax, KCODE
     lar ebx, eax
-    and ebx, 0x00F0FF00
+    ; The accessed bit is masked: the SDM (vol. 3 §3.4.5.1) sets it when CS is loaded, but
+    ; QEMU's TCG does not, so it is not a behaviour both machines agree on.
+    and ebx, 0x00F0FE00
     CHECK "lar KCODE", ebx, 0x00C09A00
     mov eax, TSS_SEL
     lar ebx, eax

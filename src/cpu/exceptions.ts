@@ -3,9 +3,6 @@
  * protected-mode delivery through IDT interrupt and trap gates with the stack switch from the
  * TSS on a privilege change (and from virtual-8086 mode), and the double- and triple-fault rules.
  * Task gates are delivered by `task_switch.ts` through the `taskGate` hook.
- *
- * The accessed bit of the code segment's descriptor is not set by delivery, matching the
- * QEMU-recorded reference the system guests are checked against (the SDM's §3.4.5.1 would set it).
  */
 
 import { ATTR_CODE, ATTR_DB, ATTR_DC, ATTR_P, ATTR_S, type Cpu } from "./cpu.ts";
@@ -181,7 +178,8 @@ function deliverProtected(cpu: Cpu, vector: number, errorCode: number, source: n
       for (const s of [ES, DS, FS, GS]) cpu.setSegmentCache(s, 0, 0, 0, 0);
     }
     cpu.setFlags(oldFlags & ~(TF | NT | RF | VM | (trap ? 0 : IF)));
-    cpu.setSegmentCache(CS, (selector & ~3) | dpl, descBase(d), descLimit(d), attrs);
+    setAccessed(cpu, d);
+    cpu.setSegmentCache(CS, (selector & ~3) | dpl, descBase(d), descLimit(d), descAttrs(d));
     cpu.cpl = dpl;
   } else {
     if (fromVm86) raise(GP, (selector & 0xfffc) + ext);
@@ -189,7 +187,8 @@ function deliverProtected(cpu: Cpu, vector: number, errorCode: number, source: n
     if (errorCode >= 0) frame.push(errorCode);
     pushAll(cpu, frame, size);
     cpu.setFlags(oldFlags & ~(TF | NT | RF | VM | (trap ? 0 : IF)));
-    cpu.setSegmentCache(CS, (selector & ~3) | cpu.cpl, descBase(d), descLimit(d), attrs);
+    setAccessed(cpu, d);
+    cpu.setSegmentCache(CS, (selector & ~3) | cpu.cpl, descBase(d), descLimit(d), descAttrs(d));
   }
   cpu.eip = offset;
   cpu.refreshMode();

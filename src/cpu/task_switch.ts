@@ -241,7 +241,8 @@ function loadTaskSegments(cpu: Cpu, t: TaskState, vm86: boolean): void {
     ((cattrs & ATTR_DC) !== 0 ? cdpl > cpl : cdpl !== cpl)
   ) raise(TS, cs & 0xfffc);
   if ((cattrs & ATTR_P) === 0) raise(NP, cs & 0xfffc);
-  cpu.setSegmentCache(CS, cs, descBase(cd), descLimit(cd), cattrs);
+  setAccessed(cpu, cd);
+  cpu.setSegmentCache(CS, cs, descBase(cd), descLimit(cd), descAttrs(cd));
   cpu.cpl = cpl;
 
   const ss = t.sels[2];

@@ -75,10 +75,11 @@ function descriptorOrGp(cpu: Cpu, sel: number): Descriptor {
 }
 
 /**
- * Commits CS with RPL = `cpl` from a checked descriptor, and sets CPL. The descriptor's accessed
- * bit is left alone, as in the QEMU reference the system guests were recorded on.
+ * Commits CS with RPL = `cpl` from a checked descriptor, sets its accessed bit (SDM vol. 3
+ * §3.4.5.1), and sets CPL.
  */
 function commitCs(cpu: Cpu, sel: number, d: Descriptor, cpl: number): void {
+  setAccessed(cpu, d);
   cpu.setSegmentCache(CS, (sel & 0xfffc) | cpl, descBase(d), descLimit(d), descAttrs(d));
   cpu.cpl = cpl;
 }
