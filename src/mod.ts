@@ -283,3 +283,38 @@ export async function restoreVm(
   if ((options.engine ?? "interp") === "jit") vm.engine = await createJit(vm, options.jitThreshold);
   return vm;
 }
+
+export type { Cpu } from "./cpu/cpu.ts";
+export type { Interpreter } from "./cpu/interp/interpreter.ts";
+export type { PhysicalMemory } from "./cpu/physical_memory.ts";
+export type { Engine, EngineRun } from "./vm/engine.ts";
+export type {
+  AccessSize,
+  Clock,
+  DeviceStats,
+  IrqLine,
+  PortDevice,
+  TimedDevice,
+} from "./devices/device.ts";
+export type { PortBus } from "./devices/bus.ts";
+export type { DualPic, DualPicState } from "./devices/dual_pic.ts";
+export type { Pit8254, Pit8254State } from "./devices/pit8254.ts";
+export type { CmosRtc, CmosRtcState } from "./devices/cmos_rtc.ts";
+export type { Uart16550, Uart16550State } from "./devices/uart16550.ts";
+export type { I8042State } from "./devices/i8042.ts";
+export type { PostPortState } from "./devices/debug_ports.ts";
+export type { SystemControlAState } from "./devices/port92.ts";
+export type { SystemControlBState } from "./devices/port61.ts";
+export type { VmConfig } from "./vm/vm.ts";
+export type { PitChannelState } from "./devices/pit8254.ts";
+export type { PhysicalKind } from "./cpu/physical_memory.ts";
+export type { InterpretResult } from "./cpu/interp/interpreter.ts";
+export type { Instr } from "./cpu/decode/instr.ts";
+export type { DecodeCache } from "./cpu/decode/decode_cache.ts";
+export type { Pic8259, Pic8259State } from "./devices/pic8259.ts";
+export type { Mmu } from "./cpu/mmu.ts";
+export type { CpuEnvironment } from "./cpu/environment.ts";
+export type { RtcTime } from "./devices/cmos_rtc.ts";
+export type { InitStep } from "./devices/pic8259.ts";
+export type { OpInfo } from "./cpu/decode/op_info.ts";
+export type { OperandSpec } from "./cpu/decode/operand.ts";

@@ -120,6 +120,7 @@ export class Cpu {
   stopRequested = false;
 
   /**
+   * Creates a CPU in its power-on state over `mem`.
    * @param mem guest physical memory (its WebAssembly.Memory also holds the state)
    * @param env the machine around the CPU
    */
@@ -399,6 +400,7 @@ export class Cpu {
     return (this.segBase(s) + off) | 0;
   }
 
+  /** Raises #GP(0) (#SS(0) for SS) when an access breaks the segment's limit or type. */
   private checkSegment(s: number, off: number, size: number, write: boolean): void {
     const attrs = this.segAttrs(s);
     const fault = s === SS ? SS_FAULT : GP;

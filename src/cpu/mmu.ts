@@ -76,7 +76,10 @@ export class Mmu {
   /** Page walks performed (a statistic). */
   walks = 0;
 
-  /** @param cpu the CPU whose state holds CR0, CR3, CR4 and the TLB */
+  /**
+   * Creates the MMU of `cpu`, with an empty TLB.
+   * @param cpu the CPU whose state holds CR0, CR3, CR4 and the TLB
+   */
   constructor(cpu: Cpu) {
     this.#cpu = cpu;
     this.tlb = new Int32Array(cpu.mem.memory.buffer, OFF_TLB, TLB_ENTRIES);
@@ -224,6 +227,7 @@ export class Mmu {
       : view.getUint8(host);
   }
 
+  /** Reads one byte through the slow path. */
   private readByteSlow(lin: number): number {
     const e = this.translate(lin, ACCESS_READ);
     if ((e & TLB_MMIO) !== 0) return this.#cpu.env.mmioRead(this.physical(lin, e), 1);
@@ -251,6 +255,7 @@ export class Mmu {
     else view.setUint8(host, v);
   }
 
+  /** Writes one byte through the slow path. */
   private writeByteSlow(lin: number, v: number): void {
     const e = this.translate(lin, ACCESS_WRITE);
     if ((e & TLB_MMIO) !== 0) this.#cpu.env.mmioWrite(this.physical(lin, e), 1, v);
@@ -348,6 +353,7 @@ export class Mmu {
     return entry;
   }
 
+  /** Raises #PF when the page's U/S or R/W bits forbid the access. */
   private checkAccess(
     lin: number,
     user: boolean,
@@ -361,17 +367,20 @@ export class Mmu {
     if (write && !writeOk && (user || (cr0 & (1 << 16)) !== 0)) this.pageFault(lin, errBase | PF_P);
   }
 
+  /** Records CR2 and raises #PF with `code`. */
   private pageFault(lin: number, code: number): never {
     this.#cpu.i32[OFF_CR2 >> 2] = lin;
     raise(PF, code);
   }
 
   /** Reads a page-table entry from physical memory (outside RAM reads as zero: not present). */
+  /** Reads a page-table entry (outside RAM: 0, not present). */
   private readPhys32(addr: number): number {
     const mem = this.#cpu.mem;
     if (addr + 4 > mem.ramSize) return 0;
     return mem.readU32(addr) | 0;
   }
+  /** Writes back a page-table entry (accessed and dirty bits). */
   private writePhys32(addr: number, v: number): void {
     const mem = this.#cpu.mem;
     if (addr + 4 <= mem.ramSize) {

@@ -162,6 +162,7 @@ export class Vm {
   #stopped: VmExit | null = null;
 
   /**
+   * Creates a VM with its devices at power-on (or at the given saved states).
    * @param config memory, time and output settings
    * @param devices device states to start from (a snapshot's); power-on state by default
    */

@@ -21,7 +21,10 @@ export class DecodeCache {
   /** Pages dropped because they were written (a statistic). */
   invalidated = 0;
 
-  /** @param mmu the MMU whose code-page marks protect the cached bytes */
+  /**
+   * Creates an empty cache watching `mmu` for writes to code pages.
+   * @param mmu the MMU whose code-page marks protect the cached bytes
+   */
   constructor(mmu: Mmu) {
     this.#mmu = mmu;
     mmu.addCodeListener((page) => this.#drop((RAM_BASE >>> 12) + page));

@@ -24,9 +24,9 @@ export class Instr {
   /** Segment for the memory operand: the override if any, else DS or SS by the base register. */
   seg = 3;
   /** Segment override prefix, or -1. */
-  segOverride = -1;
+  segOverride: number = -1;
   /** REP_NONE, REP_E or REP_NE. */
-  rep = REP_NONE;
+  rep: number = REP_NONE;
   /** LOCK prefix present. */
   lock = false;
   /** The opcode byte (after 0F for two-byte opcodes); its low nibble is the jcc/setcc/cmov condition. */
@@ -38,9 +38,9 @@ export class Instr {
   /** ModRM r/m field. */
   rm = 0;
   /** Base register of the memory operand, or -1. */
-  base = -1;
+  base: number = -1;
   /** Index register of the memory operand, or -1. */
-  index = -1;
+  index: number = -1;
   /** Index scale as a shift count (0–3). */
   scale = 0;
   /** Displacement (or the moffs absolute offset). */

@@ -41,7 +41,10 @@ export class Interpreter {
   /** Instructions executed, by opcode row id (filled only when profiling). */
   profile: Uint32Array | null = null;
 
-  /** @param cpu the CPU to run */
+  /**
+   * Creates an interpreter for `cpu`.
+   * @param cpu the CPU to run
+   */
   constructor(cpu: Cpu) {
     this.#cpu = cpu;
     this.#reader = new CsReader(cpu);
