@@ -15,7 +15,7 @@ const MAX_PAGES = 4096;
 export class DecodeCache {
   readonly #mmu: Mmu;
   /** Per host page (host offset >>> 12): instructions by offset within the page. */
-  readonly #pages: (Array<Instr | undefined> | undefined)[] = [];
+  readonly #pages: (Array<Instr | undefined> | undefined)[];
   /** Host pages currently holding entries. */
   readonly #live = new Set<number>();
   /** Pages dropped because they were written (a statistic). */
@@ -27,6 +27,8 @@ export class DecodeCache {
    */
   constructor(mmu: Mmu) {
     this.#mmu = mmu;
+    // Dense from the start, so lookups stay on V8's fast-elements path.
+    this.#pages = new Array(mmu.tlb.buffer.byteLength >>> 12).fill(undefined);
     mmu.addCodeListener((page) => this.#drop((RAM_BASE >>> 12) + page));
   }
 
@@ -45,7 +47,7 @@ export class DecodeCache {
     let page = this.#pages[hp];
     if (page === undefined) {
       if (this.#live.size >= MAX_PAGES) this.clear();
-      page = new Array(4096);
+      page = new Array(4096).fill(undefined);
       this.#pages[hp] = page;
       this.#live.add(hp);
       const ramPage = hp - (RAM_BASE >>> 12);

@@ -10,7 +10,11 @@ import { Instr } from "../decode/instr.ts";
 import { deliverFault, deliverSingleStep } from "../exceptions.ts";
 import { CpuFault } from "../fault.ts";
 import { TF } from "../flags.ts";
-import { CS } from "../state.ts";
+import { CS, SEG_BASE, SEG_LIMIT, segOffset } from "../state.ts";
+
+/** i32 index of CS's hidden base and limit in the state block. */
+const CS_BASE_INDEX = (segOffset(CS) + SEG_BASE) >> 2;
+const CS_LIMIT_INDEX = (segOffset(CS) + SEG_LIMIT) >> 2;
 import { HANDLERS } from "./dispatch.ts";
 
 /** Software interrupts clear TF on delivery: they end without a single-step trap. */
@@ -57,14 +61,14 @@ export class Interpreter {
    */
   fetch(eip: number): Instr {
     const cpu = this.#cpu;
-    const lin = (cpu.segBase(CS) + eip) | 0;
+    const lin = (cpu.i32[CS_BASE_INDEX] + eip) | 0;
     const host = cpu.mmu.fetchHost(lin);
     const code32 = cpu.code32;
     if (host >= 0) {
       const hit = this.cache.get(host);
       if (
         hit !== undefined && hit.code32 === code32 &&
-        (eip >>> 0) + hit.length - 1 <= cpu.segLimit(CS)
+        (eip >>> 0) + hit.length - 1 <= (cpu.i32[CS_LIMIT_INDEX] >>> 0)
       ) return hit;
       const i = decode(this.#reader, eip, code32, new Instr());
       if ((lin & 0xfff) + i.length <= 0x1000) this.cache.set(host, i);
