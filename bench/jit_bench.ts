@@ -7,7 +7,8 @@ import { Cpu } from "../src/cpu/cpu.ts";
 import type { CpuEnvironment } from "../src/cpu/environment.ts";
 import { Interpreter } from "../src/cpu/interp/interpreter.ts";
 import { PhysicalMemory } from "../src/cpu/physical_memory.ts";
-import { JitEngine, planBlock } from "../jit/mod.ts";
+import { JitEngine } from "../jit/mod.ts";
+import { planBlock } from "../jit/plan.ts";
 import { translateBlocks } from "../jit/translate.ts";
 
 const CODE = 0x1000;

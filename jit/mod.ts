@@ -14,4 +14,3 @@
  */
 
 export { JitEngine, type JitOptions, type JitStats } from "./runtime.ts";
-export { type BlockPlan, branchTarget, MAX_BLOCK_INSTRS, planBlock } from "./plan.ts";

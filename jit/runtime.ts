@@ -188,7 +188,7 @@ export class JitEngine {
    * @param budget most instructions to retire
    * @returns instructions retired and whether a triple fault occurred
    */
-  run(budget: number): InterpretResult {
+  run(budget: number): { retired: number; tripleFault: boolean } {
     const cpu = this.#cpu;
     const stats = this.#stats;
     let retired = 0;
