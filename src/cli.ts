@@ -218,7 +218,7 @@ async function runCommand(args: string[]): Promise<number> {
       engine: engine as EngineKind,
       memory,
       deterministic: values.deterministic as boolean,
-      cmdline: values.append as string,
+      cmdline: commandLine(image, path, values.append as string),
       modules,
       initrd,
       serialOutput: out,
@@ -253,6 +253,20 @@ async function runCommand(args: string[]): Promise<number> {
   if (values.stats) printStats(vm, elapsed, engine);
   if (quit) return 0;
   return finish(exit!, () => hex(vm.cpu.eip), () => formatRegisters(vm.cpu));
+}
+
+/**
+ * The kernel command line: for multiboot kernels the image path comes first, as GRUB and QEMU's
+ * `-kernel` pass it; Linux gets the appended text alone.
+ */
+function commandLine(image: Uint8Array, path: string, append: string): string {
+  let multiboot = false;
+  try {
+    multiboot = describeImage(image, path).format.startsWith("multiboot");
+  } catch {
+    // createVm reports what is wrong with the image
+  }
+  return multiboot ? [path, append].filter((s) => s !== "").join(" ") : append;
 }
 
 function hex(v: number): string {
