@@ -16,6 +16,7 @@ import { OPS } from "../src/cpu/decode/op_info.ts";
 import { F_END } from "../src/cpu/decode/table.ts";
 import { deliverFault } from "../src/cpu/exceptions.ts";
 import { CpuFault } from "../src/cpu/fault.ts";
+import { TF } from "../src/cpu/flags.ts";
 import { HANDLERS } from "../src/cpu/interp/dispatch.ts";
 import type { Interpreter, InterpretResult } from "../src/cpu/interp/interpreter.ts";
 import { ACCESS_FETCH } from "../src/cpu/mmu.ts";
@@ -195,6 +196,15 @@ export class JitEngine {
     cpu.stopRequested = false;
     while (retired < budget) {
       const left = budget - retired;
+      if ((cpu.rawFlags & TF) !== 0) {
+        // Single-stepping traps after every instruction, which only the interpreter does.
+        const r = this.#interp.run(left);
+        retired += r.retired;
+        stats.interpretedInstructions += r.retired;
+        if (r.tripleFault) return { retired, tripleFault: true };
+        if (cpu.stopRequested) break;
+        continue;
+      }
       const block = this.#find();
       if (block !== null && block.length <= left) {
         this.#cur = block;
