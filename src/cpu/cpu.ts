@@ -279,6 +279,16 @@ export class Cpu {
     this.i32[OFF_EFLAGS >> 2] = on ? f | mask : f & ~mask;
     this.i32[OFF_LAZY_OP >> 2] = LAZY_NONE;
   }
+  /**
+   * Folds a pending lazy record into EFLAGS, leaving the same EFLAGS as `setArithBits(CF, cf())`
+   * with one evaluation of the record (INC and DEC keep CF there).
+   */
+  foldFlags(): void {
+    const i32 = this.i32;
+    if (i32[OFF_LAZY_OP >> 2] === LAZY_NONE) return;
+    i32[OFF_EFLAGS >> 2] = this.getFlags();
+    i32[OFF_LAZY_OP >> 2] = LAZY_NONE;
+  }
   /** Stored EFLAGS without materialising (for non-arithmetic bits such as IF, DF, VM). */
   get rawFlags(): number {
     return this.i32[OFF_EFLAGS >> 2];

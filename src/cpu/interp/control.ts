@@ -10,7 +10,8 @@ import { K_J } from "../decode/operand.ts";
 import { GP, raise } from "../fault.ts";
 import { CF, DF } from "../flags.ts";
 import { CS, ECX } from "../state.ts";
-import type { HandlerTable } from "./handler.ts";
+import type { OpInfo } from "../decode/op_info.ts";
+import type { FactoryTable, Handler, HandlerTable } from "./handler.ts";
 
 /** Sets EIP to a near target, truncated to 16 bits for 16-bit operand size, checking CS limit. */
 export function jumpNear(cpu: Cpu, i: Instr, target: number): void {
@@ -86,3 +87,23 @@ export const CONTROL_HANDLERS: HandlerTable = {
     cpu.setRawFlagBits(DF, true);
   },
 };
+
+/** jmp specialised to the relative rows (E9, EB). */
+function jmpForm(row: OpInfo): Handler | undefined {
+  if (row.operands[0].kind !== K_J) return undefined;
+  return (cpu, i) => jumpNear(cpu, i, cpu.eip + i.imm);
+}
+
+/** call specialised to the relative row (E8). */
+function callForm(row: OpInfo): Handler | undefined {
+  if (row.operands[0].kind !== K_J) return undefined;
+  return (cpu, i) => {
+    const t = i.o32 ? (cpu.eip + i.imm) | 0 : (cpu.eip + i.imm) & 0xffff;
+    if ((t >>> 0) > cpu.segLimit(CS)) raise(GP, 0);
+    cpu.push(cpu.eip, i.o32 ? 4 : 2);
+    cpu.eip = t;
+  };
+}
+
+/** Handlers specialised per operand form, for the rows of this family that have them. */
+export const CONTROL_FACTORIES: FactoryTable = { jmp: jmpForm, call: callForm };

@@ -7,8 +7,10 @@ import { Cpu } from "../cpu.ts";
 import type { Instr } from "../decode/instr.ts";
 import { AF, ARITH_FLAGS, CF, OF, PF, SF, ZF } from "../flags.ts";
 import { EAX, EBX, EDX } from "../state.ts";
-import type { HandlerTable } from "./handler.ts";
-import { readOperand, writeOperand } from "./operands.ts";
+import type { OpInfo } from "../decode/op_info.ts";
+import { K_E, K_G, K_I, K_O, K_REG, K_Z } from "../decode/operand.ts";
+import type { FactoryTable, Handler, HandlerTable } from "./handler.ts";
+import { immediate, readOperand, writeOperand } from "./operands.ts";
 
 /** Flags that lahf/sahf move between AH and EFLAGS. */
 const AH_FLAGS = SF | ZF | AF | PF | CF;
@@ -72,6 +74,35 @@ export const DATA_HANDLERS: HandlerTable = {
   },
   nop() {},
 };
+
+/**
+ * mov specialised to one row's operand form. The register in the opcode (Zb, Zv) and a moffs
+ * (Ob, Ov) are E operands to `readE`/`writeE`: the decoder gives them mod 3 and mod 0.
+ */
+function movForm(row: OpInfo): Handler | undefined {
+  const [dst, src] = row.operands;
+  const dstE = dst.kind === K_E || dst.kind === K_Z || dst.kind === K_O;
+  if (dstE && src.kind === K_G) {
+    return (cpu, i) => cpu.writeE(i, i.size1, cpu.readReg(i.reg, i.size1));
+  }
+  if (dstE && src.kind === K_I) return (cpu, i) => cpu.writeE(i, i.size1, immediate(i, i.size1));
+  if (dstE && src.kind === K_REG) {
+    const reg = src.reg;
+    return (cpu, i) => cpu.writeE(i, i.size1, cpu.readReg(reg, i.size1));
+  }
+  const srcE = src.kind === K_E || src.kind === K_O;
+  if (dst.kind === K_G && srcE) {
+    return (cpu, i) => cpu.writeReg(i.reg, i.size1, cpu.readE(i, i.size1));
+  }
+  if (dst.kind === K_REG && srcE) {
+    const reg = dst.reg;
+    return (cpu, i) => cpu.writeReg(reg, i.size1, cpu.readE(i, i.size1));
+  }
+  return undefined;
+}
+
+/** Handlers specialised per operand form, for the rows of this family that have them. */
+export const DATA_FACTORIES: FactoryTable = { mov: movForm };
 
 /** Flags that arithmetic instructions define, re-exported for tests. */
 export const DEFINED_ARITH_FLAGS = ARITH_FLAGS | OF;

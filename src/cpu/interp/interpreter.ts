@@ -10,12 +10,15 @@ import { Instr } from "../decode/instr.ts";
 import { deliverFault, deliverSingleStep } from "../exceptions.ts";
 import { CpuFault } from "../fault.ts";
 import { TF } from "../flags.ts";
-import { CS, SEG_BASE, SEG_LIMIT, segOffset } from "../state.ts";
+import { CS, OFF_EFLAGS, OFF_EIP, SEG_BASE, SEG_LIMIT, segOffset } from "../state.ts";
+import { HANDLERS } from "./dispatch.ts";
 
 /** i32 index of CS's hidden base and limit in the state block. */
 const CS_BASE_INDEX = (segOffset(CS) + SEG_BASE) >> 2;
 const CS_LIMIT_INDEX = (segOffset(CS) + SEG_LIMIT) >> 2;
-import { HANDLERS } from "./dispatch.ts";
+/** i32 index of EIP and EFLAGS, read once per instruction. */
+const EIP_INDEX = OFF_EIP >> 2;
+const EFLAGS_INDEX = OFF_EFLAGS >> 2;
 
 /** Software interrupts clear TF on delivery: they end without a single-step trap. */
 const NO_STEP_TRAP = new Set(["int", "int3", "into", "int1"]);
@@ -83,30 +86,33 @@ export class Interpreter {
    */
   run(budget: number): InterpretResult {
     const cpu = this.#cpu;
+    const i32 = cpu.i32;
+    const profile = this.profile;
     let retired = 0;
     cpu.stopRequested = false;
-    while (retired < budget) {
-      const eip = cpu.eip;
-      cpu.startEip = eip;
-      const singleStep = (cpu.rawFlags & TF) !== 0;
-      try {
+    // A fault always ends the run, so one try around the loop serves every instruction.
+    try {
+      while (retired < budget) {
+        const eip = i32[EIP_INDEX];
+        cpu.startEip = eip;
+        const singleStep = (i32[EFLAGS_INDEX] & TF) !== 0;
         const i = this.fetch(eip);
-        cpu.eip = cpu.code32 ? eip + i.length : (eip + i.length) & 0xffff;
+        i32[EIP_INDEX] = cpu.code32 ? eip + i.length : (eip + i.length) & 0xffff;
         HANDLERS[i.op.id](cpu, i);
-        if (this.profile !== null) this.profile[i.op.id]++;
+        if (profile !== null) profile[i.op.id]++;
+        retired++;
         if (singleStep && !NO_STEP_TRAP.has(i.op.mnemonic)) {
-          retired++;
           if (!deliverSingleStep(cpu)) return { retired, tripleFault: true };
           break;
         }
-      } catch (e) {
-        if (!(e instanceof CpuFault)) throw e;
-        cpu.eip = eip;
-        if (!deliverFault(cpu, e)) return { retired, tripleFault: true };
-        cpu.stopRequested = true;
+        if (cpu.stopRequested) break;
       }
+    } catch (e) {
+      if (!(e instanceof CpuFault)) throw e;
+      cpu.eip = cpu.startEip;
+      if (!deliverFault(cpu, e)) return { retired, tripleFault: true };
+      cpu.stopRequested = true;
       retired++;
-      if (cpu.stopRequested) break;
     }
     return { retired, tripleFault: false };
   }

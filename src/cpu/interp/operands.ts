@@ -10,6 +10,11 @@ export function operandSize(i: Instr, n: number): number {
   return n === 0 ? i.size1 : n === 1 ? i.size2 : i.size3;
 }
 
+/** The first immediate as an operand of `size` bytes (Ib is decoded sign-extended). */
+export function immediate(i: Instr, size: number): number {
+  return size === 4 ? i.imm : i.imm & (size === 2 ? 0xffff : 0xff);
+}
+
 /** Reads operand n of `size` bytes (zero-extended; 32-bit values as i32). */
 export function readOperand(cpu: Cpu, i: Instr, n: number, size: number): number {
   const spec = i.op.operands[n];
@@ -21,7 +26,7 @@ export function readOperand(cpu: Cpu, i: Instr, n: number, size: number): number
     case K_G:
       return cpu.readReg(i.reg, size);
     case K_I:
-      return size === 4 ? i.imm : i.imm & (size === 2 ? 0xffff : 0xff);
+      return immediate(i, size);
     case K_REG:
       return cpu.readReg(spec.reg, size);
     case K_Z:

@@ -17,7 +17,10 @@
 import { Cpu } from "../cpu.ts";
 import type { Instr } from "../decode/instr.ts";
 import { ARITH_FLAGS, CF, LAZY_SAR, LAZY_SHL, LAZY_SHR, OF, parityOf, SF, ZF } from "../flags.ts";
-import type { HandlerTable } from "./handler.ts";
+import type { OpInfo } from "../decode/op_info.ts";
+import { K_I, K_ONE, K_REG } from "../decode/operand.ts";
+import { ECX } from "../state.ts";
+import type { FactoryTable, Handler, HandlerTable } from "./handler.ts";
 import { readOperand } from "./operands.ts";
 
 /** Shift counts are masked to this many low bits (SDM: COUNTMASK for non-64-bit operands). */
@@ -175,4 +178,67 @@ export const SHIFT_HANDLERS: HandlerTable = {
   sar: group2(sar),
   shld: doubleShift(true),
   shrd: doubleShift(false),
+};
+
+/**
+ * Applies the group-2 operation selected by ModRM reg (`which`). The calls are direct, unlike
+ * `group2`'s, so each operation can be inlined into the specialised handlers.
+ */
+function applyGroup2(
+  which: number,
+  cpu: Cpu,
+  i: Instr,
+  u: number,
+  count: number,
+  size: number,
+): void {
+  switch (which) {
+    case 0:
+      return rol(cpu, i, u, count, size);
+    case 1:
+      return ror(cpu, i, u, count, size);
+    case 2:
+      return rcl(cpu, i, u, count, size);
+    case 3:
+      return rcr(cpu, i, u, count, size);
+    case 5:
+      return shr(cpu, i, u, count, size);
+    case 7:
+      return sar(cpu, i, u, count, size);
+    default: // 4 shl, 6 sal
+      return shl(cpu, i, u, count, size);
+  }
+}
+
+/** A group-2 row's operand is read (and may fault) even when the masked count is 0. */
+function runGroup2(which: number, cpu: Cpu, i: Instr, count: number): void {
+  const size = i.size1;
+  const u = cpu.readE(i, size);
+  if (count !== 0) applyGroup2(which, cpu, i, u, count, size);
+}
+
+/** A group-2 row specialised to its count operand (Ib, 1 or CL). */
+function group2Form(row: OpInfo): Handler | undefined {
+  const which = row.groupReg;
+  switch (row.operands[1].kind) {
+    case K_I:
+      return (cpu, i) => runGroup2(which, cpu, i, i.imm & COUNT_MASK);
+    case K_ONE:
+      return (cpu, i) => runGroup2(which, cpu, i, 1);
+    case K_REG:
+      return (cpu, i) => runGroup2(which, cpu, i, cpu.reg8(ECX) & COUNT_MASK);
+  }
+  return undefined;
+}
+
+/** Handlers specialised per operand form, for the rows of this family that have them. */
+export const SHIFT_FACTORIES: FactoryTable = {
+  rol: group2Form,
+  ror: group2Form,
+  rcl: group2Form,
+  rcr: group2Form,
+  shl: group2Form,
+  sal: group2Form,
+  shr: group2Form,
+  sar: group2Form,
 };

@@ -6,12 +6,13 @@
 
 import type { Cpu } from "../cpu.ts";
 import type { Instr } from "../decode/instr.ts";
-import { K_E, K_I, K_SEG } from "../decode/operand.ts";
+import type { OpInfo } from "../decode/op_info.ts";
+import { K_E, K_I, K_SEG, K_Z } from "../decode/operand.ts";
 import { GP, raise } from "../fault.ts";
 import { IF, IOPL, IOPL_SHIFT, RF, VIF, VIP, VM } from "../flags.ts";
 import { loadSegment } from "../segments.ts";
 import { EBP, ESP, SS } from "../state.ts";
-import type { HandlerTable } from "./handler.ts";
+import type { FactoryTable, Handler, HandlerTable } from "./handler.ts";
 
 /** Operand size of push/pop: 16 or 32 bits by operand size; segment registers likewise. */
 function stackSize(i: Instr): number {
@@ -132,3 +133,34 @@ export const STACK_HANDLERS: HandlerTable = {
     cpu.writeReg(EBP, size, v);
   },
 };
+
+/** push specialised to one row's operand form (register in the opcode, immediate, E operand). */
+function pushForm(row: OpInfo): Handler | undefined {
+  switch (row.operands[0].kind) {
+    case K_Z:
+      return (cpu, i) => {
+        const size = stackSize(i);
+        cpu.push(cpu.readReg(i.rm, size), size);
+      };
+    case K_I:
+      return (cpu, i) => cpu.push(i.imm, stackSize(i));
+    case K_E:
+      return (cpu, i) => {
+        const size = stackSize(i);
+        cpu.push(cpu.readE(i, size), size);
+      };
+  }
+  return undefined;
+}
+
+/** pop specialised to the register-in-opcode rows (58–5F). */
+function popForm(row: OpInfo): Handler | undefined {
+  if (row.operands[0].kind !== K_Z) return undefined;
+  return (cpu, i) => {
+    const size = stackSize(i);
+    cpu.writeReg(i.rm, size, cpu.pop(size));
+  };
+}
+
+/** Handlers specialised per operand form, for the rows of this family that have them. */
+export const STACK_FACTORIES: FactoryTable = { push: pushForm, pop: popForm };
