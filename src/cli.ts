@@ -235,7 +235,7 @@ async function runCommand(args: string[]): Promise<number> {
   let quit = false;
   const detach = attachStdin((b) => vm.uart.receive(b), () => {
     quit = true;
-    vm.cpu.requestStop();
+    vm.cancel();
   });
   const start = performance.now();
   let exit: VmExit;

@@ -60,8 +60,8 @@ export interface HypercallExit extends Hypercall {
 export interface BudgetExit {
   /** Discriminant. */
   kind: "budget";
-  /** Which limit: retired instructions or host time. */
-  reason: "instructions" | "time";
+  /** Which limit: retired instructions, host time, or `Vm.cancel()`. */
+  reason: "instructions" | "time" | "cancelled";
 }
 
 /** Something went wrong in the VM itself (never caused by ordinary guest behaviour). */

@@ -159,6 +159,7 @@ export class Vm {
   readonly #post: PostPort;
   readonly #i8042: I8042;
   #pendingExit: VmExit | null = null;
+  #cancelled = false;
   #stopped: VmExit | null = null;
 
   /**
@@ -356,6 +357,15 @@ export class Vm {
     };
   }
 
+  /**
+   * Makes the current (or next) `run()` return a `budget` exit with reason "cancelled" as soon
+   * as the engine next returns; safe to call from an input handler while the guest runs.
+   */
+  cancel(): void {
+    this.#cancelled = true;
+    this.cpu.requestStop();
+  }
+
   #exitLater(exit: VmExit): void {
     if (this.#pendingExit === null) this.#pendingExit = exit;
     this.cpu.requestStop();
@@ -415,6 +425,10 @@ export class Vm {
     let lastYield = performance.now();
     for (;;) {
       if (this.#stopped !== null) return this.#stopped;
+      if (this.#cancelled) {
+        this.#cancelled = false;
+        return { kind: "budget", reason: "cancelled" };
+      }
       if (this.#pendingExit !== null) {
         const exit = this.#pendingExit;
         this.#pendingExit = null;
