@@ -112,6 +112,8 @@ export const EDI = 7;
 export const OFF_TLB = 4096;
 /** Number of TLB entries (one per 4 KiB page of the 32-bit space). */
 export const TLB_ENTRIES = 1 << 20;
+/** Scratch owned by the JIT engine (its jump cache), from the TLB's end up to RAM_BASE. */
+export const OFF_JIT_AREA = OFF_TLB + TLB_ENTRIES * 4;
 /** Guest physical address 0 lives at this offset of the shared memory. */
 export const RAM_BASE = 0x0080_0000;
 
