@@ -91,6 +91,7 @@ export const GUEST_FOLDERS: readonly GuestFolder[] = [
   { source: "guests/asm", ext: ".asm", output: "guests/build" },
   { source: "guests/c", ext: ".c", output: "guests/build" },
   { source: "guests/system", ext: ".asm", output: "guests/build/system" },
+  { source: "guests/isa", ext: ".asm", output: "guests/build/isa" },
   {
     source: "guests/bench",
     ext: ".c",

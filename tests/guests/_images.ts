@@ -13,6 +13,7 @@ const IMAGE_SOURCES: ReadonlyArray<{ output: string; source: string; ext: string
   { output: "guests/build", source: "guests/asm", ext: ".asm" },
   { output: "guests/build", source: "guests/c", ext: ".c" },
   { output: "guests/build/system", source: "guests/system", ext: ".asm" },
+  { output: "guests/build/isa", source: "guests/isa", ext: ".asm" },
   { output: "guests/build/bench", source: "guests/bench", ext: ".c" },
 ];
 
