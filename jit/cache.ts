@@ -9,6 +9,8 @@ import type { BlockPlan } from "./plan.ts";
 
 /** A compiled block as the run loop sees it. */
 export interface CompiledBlock {
+  /** Its index in the shared function table (names it in host calls and the jump cache). */
+  readonly id: number;
   /** The decoded block (callouts run the interpreter handlers on its Instr objects). */
   readonly plan: BlockPlan;
   /** Host address of the entry in the shared memory. */
@@ -19,8 +21,12 @@ export interface CompiledBlock {
   readonly mode: number;
   /** Number of instructions (the budget one call needs at least). */
   readonly length: number;
-  /** Runs the block with the budget left; returns the instructions retired. */
-  readonly fn: (budget: number) => number;
+  /**
+   * Runs the block (and the blocks it chains to) with `budget` the most instructions to retire
+   * and `done` those already retired in this dispatch (0 from the dispatcher); returns the
+   * retired count including `done`.
+   */
+  readonly fn: (budget: number, done: number) => number;
   /** Cleared when a write to its page invalidates it. */
   valid: boolean;
   /** The next block with the same entry host address (another EIP alias or mode). */

@@ -23,9 +23,10 @@ import { ACCESS_FETCH } from "../src/cpu/mmu.ts";
 import { CS, RAM_BASE } from "../src/cpu/state.ts";
 import { TLB_MMIO, TLB_USER, TLB_VALID } from "../src/cpu/tlb.ts";
 import { BlockCache, type CompiledBlock } from "./cache.ts";
-import { type Binaryen, type BlockMode, modeKey } from "./emit/context.ts";
+import { type Binaryen, type BlockMode, modeKey, SITE_SHIFT } from "./emit/context.ts";
+import { JumpCache } from "./jump_cache.ts";
 import { planBlock, PlanBoundary } from "./plan.ts";
-import { type BlockSource, MEMORY_IMPORT, translateBlocks } from "./translate.ts";
+import { type BlockSource, MEMORY_IMPORT, TABLE_IMPORT, translateBlocks } from "./translate.ts";
 
 /** Tuning of the JIT. */
 export interface JitOptions {
@@ -73,6 +74,9 @@ const MAX_COUNTED = 1 << 16;
 /** Count that marks an entry as not compilable (its first instruction does not decode). */
 const NEVER = -1;
 
+/** A planned block with where it lives. */
+type Planned = BlockSource & { host: number; page: number };
+
 /** Reads code bytes for planning: within one host page, honouring a checked CS limit. */
 class PlanReader implements CodeReader {
   u8: Uint8Array;
@@ -100,6 +104,9 @@ class CsReader implements CodeReader {
   }
 }
 
+/** Mask of the instruction index in a call site number. */
+const SITE_K = (1 << SITE_SHIFT) - 1;
+
 /** A warm entry remembered so it can join the next compiled batch. */
 interface WarmEntry {
   host: number;
@@ -123,7 +130,10 @@ export class JitEngine {
   readonly #instr = new Instr();
   readonly #imports: WebAssembly.Imports;
   readonly #calloutsById: Uint32Array = new Uint32Array(OPS.length);
-  #cur: CompiledBlock | null = null;
+  /** Compiled blocks by their index in the shared function table. */
+  #byId: CompiledBlock[] = [];
+  readonly #table = new WebAssembly.Table({ element: "anyfunc", initial: 1024 });
+  readonly #jumps: JumpCache;
   #faultDone = 0;
   readonly #stats = {
     blocksCompiled: 0,
@@ -145,6 +155,7 @@ export class JitEngine {
     this.#batch = Math.max(1, options.batch ?? 32);
     this.#planReader = new PlanReader(cpu.u8);
     this.#csReader = new CsReader(cpu);
+    this.#jumps = new JumpCache(cpu.i32);
     this.#imports = this.#hostImports();
     cpu.mmu.onCodeWrite = (page) => this.#onCodeWrite(page);
   }
@@ -182,6 +193,9 @@ export class JitEngine {
     this.#stats.invalidations += this.#cache.clear();
     this.#counts.clear();
     this.#warm.clear();
+    this.#jumps.clear();
+    // No block runs while this is called, so the table indices can be reused.
+    this.#byId = [];
   }
 
   /**
@@ -207,22 +221,19 @@ export class JitEngine {
       }
       const block = this.#find();
       if (block !== null && block.length <= left) {
-        this.#cur = block;
         let done: number;
         try {
-          done = block.fn(left);
+          done = block.fn(left, 0);
         } catch (e) {
           if (!(e instanceof CpuFault)) throw e;
           done = this.#faultDone + 1;
           cpu.eip = cpu.startEip;
           if (!deliverFault(cpu, e)) {
-            this.#cur = null;
             stats.jittedInstructions += done;
             return { retired: retired + done, tripleFault: true };
           }
           cpu.stopRequested = true;
         }
-        this.#cur = null;
         stats.jittedInstructions += done;
         retired += done;
       } else {
@@ -258,6 +269,9 @@ export class JitEngine {
     const hit = this.#cache.lookup(host, eip, mode);
     if (hit !== undefined) {
       this.#stats.cacheHits++;
+      if (!this.#jumps.holds(host, hit.id)) {
+        this.#jumps.put(host, eip, mode, hit.length, hit.id);
+      }
       return hit;
     }
     this.#stats.cacheMisses++;
@@ -290,7 +304,7 @@ export class JitEngine {
   }
 
   /** Plans the block at one entry in the current mode; null when it cannot be compiled. */
-  #plan(host: number, eip: number): BlockSource & { host: number; page: number } | null {
+  #plan(host: number, eip: number): Planned | null {
     const cpu = this.#cpu;
     const r = this.#planReader;
     r.host = host;
@@ -301,7 +315,7 @@ export class JitEngine {
     const plan = planBlock(r, eip, cpu.code32);
     if (plan === null) return null;
     const ram = host >= RAM_BASE && host - RAM_BASE < cpu.mem.ramSize;
-    return { plan, mode: this.#mode(), host, page: ram ? (host - RAM_BASE) >>> 12 : -1 };
+    return { plan, mode: this.#mode(), host, page: ram ? (host - RAM_BASE) >>> 12 : -1, id: -1 };
   }
 
   /** Compiles a hot entry together with warm ones of the same mode; returns the hot block. */
@@ -326,8 +340,12 @@ export class JitEngine {
   }
 
   /** Translates and instantiates a batch, adding its blocks to the cache. */
-  #compile(batch: (BlockSource & { host: number; page: number })[]): CompiledBlock[] {
+  #compile(planned: Planned[]): CompiledBlock[] {
     const t0 = performance.now();
+    const first = this.#byId.length;
+    const batch = planned.map((p, j) => ({ ...p, id: first + j }));
+    const need = first + batch.length;
+    if (need > this.#table.length) this.#table.grow(Math.max(need - this.#table.length, 1024));
     const { binary } = translateBlocks(this.#b, batch);
     const instance = new WebAssembly.Instance(
       new WebAssembly.Module(binary as Uint8Array<ArrayBuffer>),
@@ -335,17 +353,22 @@ export class JitEngine {
     );
     const mmu = this.#cpu.mmu;
     const out = batch.map((src, j): CompiledBlock => {
+      const fn = instance.exports[`b${j}`] as (budget: number, done: number) => number;
+      this.#table.set(src.id, fn);
       const block: CompiledBlock = {
+        id: src.id,
         plan: src.plan,
         host: src.host,
         page: src.page,
         mode: modeKey(src.mode),
         length: src.plan.instrs.length,
-        fn: instance.exports[`b${j}`] as (budget: number) => number,
+        fn,
         valid: true,
         next: null,
       };
+      this.#byId.push(block);
       this.#cache.insert(block);
+      this.#jumps.put(src.host, src.plan.entryEip, block.mode, block.length, src.id);
       this.#counts.delete(src.host);
       if (src.page >= 0) mmu.markCode(src.page);
       return block;
@@ -359,6 +382,7 @@ export class JitEngine {
   /** A guest write hit a page holding translated code: drop its blocks. */
   #onCodeWrite(page: number): void {
     this.#stats.invalidations += this.#cache.invalidatePage(page);
+    this.#jumps.clear();
     this.#cpu.mmu.unmarkCode(page);
   }
 
@@ -402,18 +426,19 @@ export class JitEngine {
   #hostImports(): WebAssembly.Imports {
     const cpu = this.#cpu;
     const mmu = cpu.mmu;
-    const at = (k: number, done: number): CompiledBlock => {
-      const b = this.#cur as CompiledBlock;
-      cpu.startEip = b.plan.eips[k];
+    const at = (site: number, done: number): CompiledBlock => {
+      const b = this.#byId[site >>> SITE_SHIFT];
+      cpu.startEip = b.plan.eips[site & SITE_K];
       this.#faultDone = done;
       return b;
     };
     const stop = (b: CompiledBlock): number => (cpu.stopRequested || !b.valid ? 1 : 0);
     return {
-      e: { [MEMORY_IMPORT]: cpu.mem.memory },
+      e: { [MEMORY_IMPORT]: cpu.mem.memory, [TABLE_IMPORT]: this.#table },
       h: {
-        callout: (k: number, done: number): number => {
-          const b = at(k, done);
+        callout: (site: number, done: number): number => {
+          const b = at(site, done);
+          const k = site & SITE_K;
           const i = b.plan.instrs[k];
           cpu.eip = b.plan.eips[k + 1];
           this.#calloutsById[i.op.id]++;
@@ -422,30 +447,31 @@ export class JitEngine {
         },
         cond: (cc: number): number => (cpu.condition(cc) ? 1 : 0),
         cf: (): number => (cpu.cf() ? 1 : 0),
-        rd1: (lin: number, k: number, done: number): number => {
-          at(k, done);
+        stopped: (): number => (cpu.stopRequested ? 1 : 0),
+        rd1: (lin: number, site: number, done: number): number => {
+          at(site, done);
           return mmu.read8(lin);
         },
-        rd2: (lin: number, k: number, done: number): number => {
-          at(k, done);
+        rd2: (lin: number, site: number, done: number): number => {
+          at(site, done);
           return mmu.read16(lin);
         },
-        rd4: (lin: number, k: number, done: number): number => {
-          at(k, done);
+        rd4: (lin: number, site: number, done: number): number => {
+          at(site, done);
           return mmu.read32(lin);
         },
-        wr1: (lin: number, v: number, k: number, done: number): number => {
-          const b = at(k, done);
+        wr1: (lin: number, v: number, site: number, done: number): number => {
+          const b = at(site, done);
           mmu.write8(lin, v & 0xff);
           return stop(b);
         },
-        wr2: (lin: number, v: number, k: number, done: number): number => {
-          const b = at(k, done);
+        wr2: (lin: number, v: number, site: number, done: number): number => {
+          const b = at(site, done);
           mmu.write16(lin, v & 0xffff);
           return stop(b);
         },
-        wr4: (lin: number, v: number, k: number, done: number): number => {
-          const b = at(k, done);
+        wr4: (lin: number, v: number, site: number, done: number): number => {
+          const b = at(site, done);
           mmu.write32(lin, v);
           return stop(b);
         },

@@ -12,16 +12,36 @@ import { MISSING_MNEMONICS } from "../src/cpu/interp/dispatch.ts";
 import { F_END } from "../src/cpu/decode/table.ts";
 import type { Instr } from "../src/cpu/decode/instr.ts";
 import { ALU_EMITTERS } from "./emit/alu.ts";
-import { type Binaryen, type BlockMode, EmitContext, HOST } from "./emit/context.ts";
+import { CS, OFF_EIP, OFF_TLB, SEG_BASE, segOffset } from "../src/cpu/state.ts";
+import { TLB_MMIO, TLB_USER, TLB_VALID } from "../src/cpu/tlb.ts";
+import {
+  type Binaryen,
+  type BlockMode,
+  chainName,
+  EmitContext,
+  HOST,
+  modeKey,
+} from "./emit/context.ts";
 import { CONTROL_EMITTERS, LOOP_LABEL, nearBranchInlinable } from "./emit/control.ts";
 import { DATA_EMITTERS } from "./emit/data.ts";
 import type { Emitter } from "./emit/emitter.ts";
 import { SHIFT_EMITTERS } from "./emit/shift.ts";
 import { STACK_EMITTERS } from "./emit/stack.ts";
+import {
+  JC_BASE,
+  JC_EIP,
+  JC_HOST,
+  JC_INDEX,
+  JC_MODE_LEN,
+  JC_SLOT_BYTES,
+  JC_SLOTS,
+} from "./jump_cache.ts";
 import type { BlockPlan } from "./plan.ts";
 
 /** Name of the imported shared memory (module "e"). */
 export const MEMORY_IMPORT = "mem";
+/** Name of the imported shared function table of all compiled blocks (module "e"). */
+export const TABLE_IMPORT = "tbl";
 
 /**
  * Inline emitters by mnemonic: only for operations the interpreter implements, so both engines
@@ -43,6 +63,8 @@ export interface BlockSource {
   readonly plan: BlockPlan;
   /** The CPU mode it runs in. */
   readonly mode: BlockMode;
+  /** Its index in the shared function table. */
+  readonly id: number;
 }
 
 /** A translated batch of blocks. */
@@ -84,17 +106,22 @@ export function translateBlocks(
     );
     m.setMemory(1, 65536, null, [], false, false, "0");
     m.addMemoryImport("0", "e", MEMORY_IMPORT);
+    m.addTableImport("t", "e", TABLE_IMPORT);
     const i32 = b.i32;
     const t = (n: number) => b.createType(new Array(n).fill(i32));
     m.addFunctionImport(HOST.callout, "h", HOST.callout, t(2), i32);
     m.addFunctionImport(HOST.cond, "h", HOST.cond, i32, i32);
     m.addFunctionImport(HOST.cf, "h", HOST.cf, b.none, i32);
+    m.addFunctionImport(HOST.stopped, "h", HOST.stopped, b.none, i32);
+    const modes = new Map<number, BlockMode>();
+    for (const src of blocks) modes.set(modeKey(src.mode), src.mode);
+    for (const [key, mode] of modes) addChainHelper(b, m, key, mode);
     for (const name of ["rd1", "rd2", "rd4"]) m.addFunctionImport(name, "h", name, t(3), i32);
     for (const name of ["wr1", "wr2", "wr4"]) m.addFunctionImport(name, "h", name, t(4), i32);
     const inlined: number[] = [];
     blocks.forEach((src, j) => {
-      const { body, vars, count } = translateBlock(b, m, src.plan, src.mode);
-      m.addFunction(`b${j}`, i32, i32, vars, body);
+      const { body, vars, count } = translateBlock(b, m, src);
+      m.addFunction(`b${j}`, t(2), i32, vars, body);
       m.addFunctionExport(`b${j}`, `b${j}`);
       inlined.push(count);
     });
@@ -105,19 +132,64 @@ export function translateBlocks(
   }
 }
 
+/**
+ * Adds `chain<mode>(budget, done, eip) -> done`: stores EIP, then tail-calls the block the jump
+ * cache holds for CS:EIP in this mode if the budget covers all of it, else returns `done` to
+ * the dispatcher. The TLB check is the dispatcher's: a fetchable page, not MMIO, user access
+ * allowed at CPL 3.
+ */
+function addChainHelper(
+  b: Binaryen,
+  m: InstanceType<Binaryen["Module"]>,
+  key: number,
+  mode: BlockMode,
+): void {
+  const i32 = b.i32;
+  const c = (v: number) => m.i32.const(v | 0);
+  const get = (l: number) => m.local.get(l, i32);
+  const [BUDGET, DONE, EIP, LIN, E, SLOT, W] = [0, 1, 2, 3, 4, 5, 6];
+  const u = mode.user ? TLB_USER : 0;
+  const out = m.return(get(DONE));
+  const body = m.block(null, [
+    m.i32.store(OFF_EIP, 4, c(0), get(EIP)),
+    m.local.set(LIN, m.i32.add(m.i32.load(segOffset(CS) + SEG_BASE, 4, c(0)), get(EIP))),
+    m.local.set(E, m.i32.load(OFF_TLB, 4, m.i32.shl(m.i32.shr_u(get(LIN), c(12)), c(2)))),
+    m.if(m.i32.ne(m.i32.and(get(E), c(TLB_VALID | TLB_MMIO | u)), c(TLB_VALID | u)), out),
+    m.local.set(LIN, m.i32.xor(m.i32.and(get(E), c(~0xfff)), get(LIN))),
+    m.local.set(
+      SLOT,
+      m.i32.shl(
+        m.i32.and(m.i32.xor(get(LIN), m.i32.shr_u(get(LIN), c(12))), c(JC_SLOTS - 1)),
+        c(Math.log2(JC_SLOT_BYTES)),
+      ),
+    ),
+    m.if(m.i32.ne(m.i32.load(JC_BASE + JC_HOST, 4, get(SLOT)), get(LIN)), out),
+    m.if(m.i32.ne(m.i32.load(JC_BASE + JC_EIP, 4, get(SLOT)), get(EIP)), out),
+    m.local.set(W, m.i32.load(JC_BASE + JC_MODE_LEN, 4, get(SLOT))),
+    m.if(m.i32.ne(m.i32.and(get(W), c(0xffff)), c(key)), out),
+    m.if(m.i32.gt_u(m.i32.add(get(DONE), m.i32.shr_u(get(W), c(16))), get(BUDGET)), out),
+    m.return_call_indirect(
+      "t",
+      m.i32.load(JC_BASE + JC_INDEX, 4, get(SLOT)),
+      [get(BUDGET), get(DONE)],
+      b.createType([i32, i32]),
+      i32,
+    ),
+  ]);
+  m.addFunction(chainName(key), b.createType([i32, i32, i32]), i32, [i32, i32, i32, i32], body);
+}
+
 function translateBlock(
   b: Binaryen,
   m: InstanceType<Binaryen["Module"]>,
-  plan: BlockPlan,
-  mode: BlockMode,
+  src: BlockSource,
 ): { body: number; vars: number[]; count: number } {
+  const { plan, mode } = src;
   const loop = loops(plan, mode);
-  const ctx = new EmitContext(b, m, plan, mode, loop);
-  let preamble: number[] = [];
-  if (loop) {
-    ctx.loadAll();
-    preamble = ctx.stmts.splice(0);
-  }
+  const ctx = new EmitContext(b, m, plan, mode, loop, src.id);
+  ctx.emit(ctx.prologue());
+  if (loop) ctx.loadAll();
+  const preamble = ctx.stmts.splice(0);
   const n = plan.instrs.length;
   let count = 0;
   let lastInline = false;
@@ -136,6 +208,6 @@ function translateBlock(
   const stmts = ctx.stmts;
   const body = loop
     ? m.block(null, [...preamble, m.loop(LOOP_LABEL, m.block(null, stmts)), m.unreachable()])
-    : m.block(null, [...stmts, m.unreachable()]);
+    : m.block(null, [...preamble, ...stmts, m.unreachable()]);
   return { body, vars: ctx.varTypes, count };
 }

@@ -70,6 +70,8 @@ export const HOST = {
   cond: "cond",
   /** `() -> cf`: CF from the stored lazy record. */
   cf: "cf",
+  /** `() -> stop`: whether the run loop asked for the engine to return (after a slow read). */
+  stopped: "stopped",
   /** `(lin, k, done) -> value`: slow-path reads, indexed by size (1, 2, 4 bytes). */
   read: ["", "rd1", "rd2", "", "rd4"],
   /** `(lin, value, k, done) -> stop`: slow-path writes, indexed by size (1, 2, 4 bytes). */
@@ -87,12 +89,24 @@ interface PendingFlags {
   cf: number;
 }
 
-/** Local slots: 0 is the budget parameter, 1–8 the registers, then these. */
+/**
+ * Local slots: 0 is the budget parameter, 1 the instructions already retired by the blocks
+ * chained before this one in the same dispatch, 2–9 the registers, then these.
+ */
 const L_BUDGET = 0;
-const L_REG0 = 1;
-const L_DONE = 9;
-const L_STOP = 10;
-const FIRST_TEMP = 11;
+const L_BASE = 1;
+const L_REG0 = 2;
+const L_DONE = 10;
+const L_STOP = 11;
+const FIRST_TEMP = 12;
+
+/** Bits of a call site number holding the instruction index (the rest is the block id). */
+export const SITE_SHIFT = 6;
+
+/** Name of the module function that chains to the next block in mode key `mode`. */
+export function chainName(mode: number): string {
+  return `chain${mode}`;
+}
 
 /** Mask of an operand size in bytes. */
 export function sizeMaskOf(size: number): number {
@@ -111,6 +125,8 @@ export class EmitContext {
   readonly loop: boolean;
   /** Index of the instruction being emitted. */
   k = 0;
+  /** The block's index in the shared function table (also names it in host calls). */
+  readonly id: number;
   #vars: number[] = [];
   #loaded: boolean[] = new Array(8).fill(false);
   #pending: PendingFlags | null = null;
@@ -123,8 +139,17 @@ export class EmitContext {
    * @param plan the block
    * @param mode the CPU mode it is compiled for
    * @param loop emit the final branch to the entry as a wasm loop
+   * @param id the block's index in the shared function table
    */
-  constructor(b: Binaryen, m: binaryen.Module, plan: BlockPlan, mode: BlockMode, loop: boolean) {
+  constructor(
+    b: Binaryen,
+    m: binaryen.Module,
+    plan: BlockPlan,
+    mode: BlockMode,
+    loop: boolean,
+    id: number,
+  ) {
+    this.id = id;
     this.b = b;
     this.m = m;
     this.plan = plan;
@@ -135,7 +160,7 @@ export class EmitContext {
   /** Types of the function's locals after the parameter. */
   get varTypes(): number[] {
     const i32 = this.b.i32;
-    return [...new Array(FIRST_TEMP - 1).fill(i32), ...this.#vars];
+    return [...new Array(FIRST_TEMP - 2).fill(i32), ...this.#vars];
   }
 
   // ---- basic building blocks ---------------------------------------------------------------
@@ -171,13 +196,21 @@ export class EmitContext {
   storeState(off: number, v: Expr): Expr {
     return this.m.i32.store(off, 4, this.c(0), v);
   }
-  /** Instructions retired in this call before the current one. */
-  doneBefore(): Expr {
-    return this.loop ? this.m.i32.add(this.get(L_DONE), this.c(this.k)) : this.c(this.k);
+  /** Statement starting the function: the retired count begins at what the caller passed. */
+  prologue(): Expr {
+    return this.m.local.set(L_DONE, this.get(L_BASE));
   }
-  /** Instructions retired in this call including the current one. */
+  /** Instructions retired in this dispatch before the current one. */
+  doneBefore(): Expr {
+    return this.m.i32.add(this.get(L_DONE), this.c(this.k));
+  }
+  /** Instructions retired in this dispatch including the current one. */
   doneAfter(): Expr {
-    return this.loop ? this.m.i32.add(this.get(L_DONE), this.c(this.k + 1)) : this.c(this.k + 1);
+    return this.m.i32.add(this.get(L_DONE), this.c(this.k + 1));
+  }
+  /** The call site number of the current instruction passed to host functions. */
+  site(): Expr {
+    return this.c((this.id << SITE_SHIFT) | this.k);
   }
   /** EIP of the current instruction. */
   get eip(): number {
@@ -475,6 +508,7 @@ export class EmitContext {
   /** Reads `size` bytes at the linear address in local `lin`; returns a local with the value. */
   load(lin: number, size: number): number {
     const m = this.m;
+    const i32 = this.b.i32;
     const e = this.let(
       m.i32.load(OFF_TLB, 4, m.i32.shl(m.i32.shr_u(this.get(lin), this.c(12)), this.c(2))),
     );
@@ -491,13 +525,11 @@ export class EmitContext {
       ? m.i32.load16_u(0, 1, host)
       : m.i32.load8_u(0, 1, host);
     const v = this.tmp();
-    const slow = m.call(
-      HOST.read[size],
-      [this.get(lin), this.c(this.k), this.doneBefore()],
-      this.b.i32,
-    );
+    const slow = m.call(HOST.read[size], [this.get(lin), this.site(), this.doneBefore()], i32);
+    // A device read may ask the run loop for attention; the block's exit then returns to it.
+    const stop = m.local.set(L_STOP, m.i32.or(this.get(L_STOP), m.call(HOST.stopped, [], i32)));
     this.stmts.push(
-      m.if(ok, m.local.set(v, fast), m.block(null, [...this.spill(), m.local.set(v, slow)])),
+      m.if(ok, m.local.set(v, fast), m.block(null, [...this.spill(), m.local.set(v, slow), stop])),
     );
     return v;
   }
@@ -521,7 +553,7 @@ export class EmitContext {
       : m.i32.store8(0, 1, host, this.get(v));
     const slow = m.call(
       HOST.write[size],
-      [this.get(lin), this.get(v), this.c(this.k), this.doneBefore()],
+      [this.get(lin), this.get(v), this.site(), this.doneBefore()],
       this.b.i32,
     );
     const setStop = m.local.set(L_STOP, m.i32.or(this.get(L_STOP), slow));
@@ -622,15 +654,32 @@ export class EmitContext {
     ]);
     this.stmts.push(m.if(this.get(L_STOP), exit));
   }
-  /** Statements leaving the block with EIP = `eip` after the current instruction. */
+  /**
+   * Statements leaving the block with EIP = `eip` after the current instruction: a tail call
+   * to the chain helper, which continues in the next compiled block when the jump cache knows
+   * it and the budget allows, or returns to the dispatcher.
+   */
   exitTo(eip: Expr): Expr[] {
-    return [...this.spill(), this.storeState(OFF_EIP, eip), this.m.return(this.doneAfter())];
+    const m = this.m;
+    const t = this.tmp();
+    const i32 = this.b.i32;
+    const back = m.block(null, [this.storeState(OFF_EIP, this.get(t)), m.return(this.doneAfter())]);
+    return [
+      m.local.set(t, eip),
+      ...this.spill(),
+      m.if(this.get(L_STOP), back),
+      m.return_call(
+        chainName(modeKey(this.mode)),
+        [this.get(L_BUDGET), this.doneAfter(), this.get(t)],
+        i32,
+      ),
+    ];
   }
   /** Runs the current instruction through the interpreter handler (a host callout). */
   callout(): void {
     const m = this.m;
     this.flushFlags();
-    const stop = m.call(HOST.callout, [this.c(this.k), this.doneBefore()], this.b.i32);
+    const stop = m.call(HOST.callout, [this.site(), this.doneBefore()], this.b.i32);
     this.stmts.push(m.local.set(L_STOP, stop));
     this.forgetRegs();
     this.stmts.push(m.if(this.get(L_STOP), m.return(this.doneAfter())));

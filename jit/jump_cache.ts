@@ -1,0 +1,87 @@
+/**
+ * The jump cache: a direct-mapped table in the JIT's scratch area of the shared memory that
+ * compiled blocks consult to chain to their successor without returning to the JS dispatcher
+ * (DESIGN.md §5: `return_call_indirect` through one shared table costs under 1 ns, a return to
+ * the dispatcher about 8 ns plus the lookup).
+ *
+ * A slot holds four i32 words: the successor's entry host address, its entry EIP, its mode key
+ * with its length in the high half, and its index in the shared function table. The JS side
+ * fills slots when blocks are compiled or found; any invalidation clears the whole table, so a
+ * slot never names a stale block.
+ */
+
+import { OFF_JIT_AREA, RAM_BASE } from "../src/cpu/state.ts";
+
+/** Byte offset of the jump cache in the shared memory. */
+export const JC_BASE = OFF_JIT_AREA;
+/** Number of slots (a power of two). */
+export const JC_SLOTS = 8192;
+/** Bytes per slot. */
+export const JC_SLOT_BYTES = 16;
+/** Word offsets inside a slot. */
+export const JC_HOST = 0;
+/** Entry EIP word. */
+export const JC_EIP = 4;
+/** Mode key (low 16 bits) and block length (high 16 bits) word. */
+export const JC_MODE_LEN = 8;
+/** Function table index word. */
+export const JC_INDEX = 12;
+
+if (JC_BASE + JC_SLOTS * JC_SLOT_BYTES > RAM_BASE) {
+  throw new RangeError("Cannot place the jump cache: the JIT area is smaller than it");
+}
+
+/**
+ * Slot number of an entry host address; the same hash is emitted in wasm by the chain helper.
+ * @param host host address of a block entry
+ * @returns the slot index
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { JC_SLOTS, jumpSlot } from "./jump_cache.ts";
+ * assert.ok(jumpSlot(0x80_1234) < JC_SLOTS);
+ * ```
+ */
+export function jumpSlot(host: number): number {
+  return (host ^ (host >>> 12)) & (JC_SLOTS - 1);
+}
+
+/** The JS view of the jump cache. */
+export class JumpCache {
+  readonly #i32: Int32Array;
+
+  /** @param i32 an Int32Array over the whole shared memory */
+  constructor(i32: Int32Array) {
+    this.#i32 = i32;
+    this.clear();
+  }
+
+  /**
+   * Makes `host`/`eip` in mode `mode` chain to table index `index`.
+   * @param host entry host address
+   * @param eip entry EIP
+   * @param mode the block's mode key (below 2^16)
+   * @param length the block's instruction count (the budget a chained call needs)
+   * @param index the block's index in the shared function table
+   */
+  put(host: number, eip: number, mode: number, length: number, index: number): void {
+    const w = (JC_BASE >> 2) + jumpSlot(host) * (JC_SLOT_BYTES >> 2);
+    const a = this.#i32;
+    a[w] = host;
+    a[w + 1] = eip;
+    a[w + 2] = mode | (length << 16);
+    a[w + 3] = index;
+  }
+
+  /** Whether the slot of `host` already names table index `index`. */
+  holds(host: number, index: number): boolean {
+    const w = (JC_BASE >> 2) + jumpSlot(host) * (JC_SLOT_BYTES >> 2);
+    return this.#i32[w] === (host | 0) && this.#i32[w + 3] === index;
+  }
+
+  /** Empties every slot (host 0 is never a block entry: RAM starts at RAM_BASE). */
+  clear(): void {
+    const w = JC_BASE >> 2;
+    this.#i32.fill(0, w, w + JC_SLOTS * (JC_SLOT_BYTES >> 2));
+  }
+}
