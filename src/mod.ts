@@ -28,7 +28,7 @@ import { loadLinux } from "./boot/linux.ts";
 import { loadMultiboot, type MultibootModule } from "./boot/multiboot.ts";
 import { loadResetRom } from "./boot/rom.ts";
 import { ATTR_CODE, ATTR_P, ATTR_RW, ATTR_S } from "./cpu/cpu.ts";
-import { CS, EAX, EBX, ESI } from "./cpu/state.ts";
+import { CS, EAX, EBX, ESI, OFF_GDTR_BASE, OFF_GDTR_LIMIT } from "./cpu/state.ts";
 import type { Engine } from "./vm/engine.ts";
 import { Vm } from "./vm/vm.ts";
 import { restoreSnapshot, takeSnapshot, type VmSnapshot } from "./vm/snapshot.ts";
@@ -202,9 +202,15 @@ export async function createVm(image: Uint8Array, options: VmOptions = {}): Prom
       cmdline: options.cmdline ?? "",
       initrd: options.initrd,
     });
+    // The 32-bit boot protocol: flat segments __BOOT_CS/__BOOT_DS from the loader's GDT,
+    // interrupts off, ESI pointing at the zero page.
     cpu.enterFlatProtectedMode();
-    cpu.i32[192 >> 2] = boot.gdtBase;
-    cpu.i32[196 >> 2] = boot.gdtLimit;
+    cpu.i32[OFF_GDTR_BASE >> 2] = boot.gdtBase;
+    cpu.i32[OFF_GDTR_LIMIT >> 2] = boot.gdtLimit;
+    for (let s = 0; s < 6; s++) {
+      const sel = s === CS ? boot.cs : boot.ds;
+      cpu.setSegmentCache(s, sel, 0, 0xffffffff, cpu.segAttrs(s));
+    }
     cpu.setReg32(ESI, boot.esi);
     cpu.eip = boot.entry;
   } else {
