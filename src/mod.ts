@@ -121,7 +121,8 @@ export interface VmOptions {
    */
   maxInstructions?: number;
   /**
-   * Stop with a `budget` exit after this many host milliseconds in one `run()`.
+   * Stop with a `budget` exit after this many host milliseconds spent running, over all `run()`
+   * calls.
    * @default Infinity
    */
   timeoutMs?: number;

@@ -165,3 +165,17 @@ Deno.test("every command answers --help with status 0", async () => {
     assert.match(r.stdout, /Usage/);
   }
 });
+
+Deno.test("--timeout also ends a guest that keeps exiting to the monitor", async () => {
+  // spin: in al, 0xe0 (a port nobody owns: an io exit every time); jmp spin
+  const r = await jitvisor([
+    "run",
+    "--engine",
+    "interp",
+    "--timeout",
+    "300ms",
+    await tempFile(kernel([0xe4, 0xe0, 0xeb, 0xfc])),
+  ]);
+  assert.equal(r.code, 4);
+  assertOneLineError(r.stderr, /timed out/);
+});

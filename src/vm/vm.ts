@@ -53,7 +53,7 @@ export interface VmConfig {
   debugOutput: (bytes: Uint8Array) => void;
   /** Stop with a `budget` exit after this many instructions in total (Infinity = never). */
   maxInstructions: number;
-  /** Stop with a `budget` exit after this much host time in ms per `run()` (Infinity = never). */
+  /** Stop with a `budget` exit after this much host time in ms, over all `run()` calls. */
   timeoutMs: number;
 }
 
@@ -438,7 +438,10 @@ export class Vm {
         return { kind: "budget", reason: "instructions" };
       }
       const hostNow = performance.now();
-      if (hostNow - start >= config.timeoutMs) return { kind: "budget", reason: "time" };
+      // The limit counts every run() so far: a guest that keeps exiting cannot outlive it.
+      if (this.stats.runMs + hostNow - start >= config.timeoutMs) {
+        return { kind: "budget", reason: "time" };
+      }
       if (hostNow - lastYield >= YIELD_INTERVAL_MS) {
         await new Promise((r) => setTimeout(r, 0));
         lastYield = performance.now();
