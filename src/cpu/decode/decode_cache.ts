@@ -10,7 +10,7 @@ import { RAM_BASE } from "../state.ts";
 import type { Instr } from "./instr.ts";
 
 /** Most pages kept before the cache starts over (bounds host memory: 4096 slots each). */
-const MAX_PAGES = 4096;
+const MAX_PAGES = 2048;
 
 /** A cache of decoded code for one CPU, with entries of type `T`. */
 export class DecodeCache<T = Instr> {
