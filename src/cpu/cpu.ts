@@ -11,7 +11,10 @@ import {
   arithFlags,
   CF,
   FLAGS_RESERVED_ONE,
+  LAZY_DEC,
+  LAZY_INC,
   LAZY_NONE,
+  lazyCarry,
   OF,
   PF,
   SF,
@@ -280,14 +283,15 @@ export class Cpu {
     this.i32[OFF_LAZY_OP >> 2] = LAZY_NONE;
   }
   /**
-   * Folds a pending lazy record into EFLAGS, leaving the same EFLAGS as `setArithBits(CF, cf())`
-   * with one evaluation of the record (INC and DEC keep CF there).
+   * Makes EFLAGS.CF current, leaving the other arithmetic bits to the pending record: INC and DEC
+   * keep CF there while their own record is pending.
    */
-  foldFlags(): void {
+  foldCarry(): void {
     const i32 = this.i32;
-    if (i32[OFF_LAZY_OP >> 2] === LAZY_NONE) return;
-    i32[OFF_EFLAGS >> 2] = this.getFlags();
-    i32[OFF_LAZY_OP >> 2] = LAZY_NONE;
+    const op = i32[OFF_LAZY_OP >> 2];
+    if (op === LAZY_NONE || op === LAZY_INC || op === LAZY_DEC) return;
+    const stored = i32[OFF_EFLAGS >> 2];
+    i32[OFF_EFLAGS >> 2] = (stored & ~CF) | this.#carry(op, stored);
   }
   /** Stored EFLAGS without materialising (for non-arithmetic bits such as IF, DF, VM). */
   get rawFlags(): number {
@@ -300,7 +304,20 @@ export class Cpu {
   }
   /** CF. */
   cf(): boolean {
-    return (this.arith() & CF) !== 0;
+    const i32 = this.i32;
+    return this.#carry(i32[OFF_LAZY_OP >> 2], i32[OFF_EFLAGS >> 2]) !== 0;
+  }
+  /** CF (as the CF bit) of lazy operation `op` over the stored record. */
+  #carry(op: number, stored: number): number {
+    const i32 = this.i32;
+    return lazyCarry(
+      op,
+      i32[OFF_LAZY_A >> 2],
+      i32[OFF_LAZY_B >> 2],
+      i32[OFF_LAZY_RES >> 2],
+      i32[OFF_LAZY_SIZE >> 2],
+      stored,
+    );
   }
   /** Evaluates condition code `cc` (the low nibble of jcc/setcc/cmovcc). */
   condition(cc: number): boolean {

@@ -97,6 +97,48 @@ export interface LazyRecord {
 }
 
 /**
+ * CF of a lazy record, given the stored EFLAGS (for the CF that INC and DEC leave alone). It is
+ * the one place CF is derived, so reading CF alone costs less than materialising every flag.
+ */
+export function lazyCarry(
+  op: number,
+  a: number,
+  b: number,
+  res: number,
+  size: number,
+  stored: number,
+): number {
+  const mask = sizeMask(size);
+  switch (op) {
+    case LAZY_ADD:
+    case LAZY_ADC: {
+      const r = res & mask;
+      const ua = (a & mask) >>> 0, ur = r >>> 0;
+      const carryIn = op === LAZY_ADC ? ((r - a - b) & mask) !== 0 : false;
+      return (carryIn ? ur <= ua : ur < ua) ? CF : 0;
+    }
+    case LAZY_SUB:
+    case LAZY_SBB: {
+      const ua = (a & mask) >>> 0, ub = (b & mask) >>> 0;
+      const borrowIn = op === LAZY_SBB ? ((a - b - res) & mask) !== 0 : false;
+      return (borrowIn ? ua <= ub : ua < ub) ? CF : 0;
+    }
+    case LAZY_LOGIC:
+      return 0;
+    case LAZY_SHL:
+      return b <= size ? (a >>> (size - b)) & 1 : 0;
+    case LAZY_SHR:
+      return ((a & mask) >>> (b - 1)) & 1;
+    case LAZY_SAR: {
+      const sa = (a << (32 - size)) >> (32 - size);
+      return (sa >> Math.min(b - 1, 31)) & 1;
+    }
+    default: // LAZY_NONE, LAZY_INC, LAZY_DEC
+      return stored & CF;
+  }
+}
+
+/**
  * Computes the six arithmetic flags of a lazy record, given the stored EFLAGS (for the CF that
  * INC and DEC leave alone).
  */
@@ -111,54 +153,33 @@ export function arithFlags(
   const mask = sizeMask(size);
   const sign = 1 << (size - 1);
   const r = res & mask;
-  let f = PARITY[r & 0xff] | (r === 0 ? ZF : 0) | (r & sign ? SF : 0);
+  let f = PARITY[r & 0xff] | (r === 0 ? ZF : 0) | (r & sign ? SF : 0) |
+    lazyCarry(op, a, b, res, size, stored);
   switch (op) {
     case LAZY_ADD:
-    case LAZY_ADC: {
-      const ua = (a & mask) >>> 0, ur = r >>> 0;
-      const carryIn = op === LAZY_ADC ? ((r - a - b) & mask) !== 0 : false;
-      if (carryIn ? ur <= ua : ur < ua) f |= CF;
+    case LAZY_ADC:
       if (((a ^ res) & (b ^ res) & sign) !== 0) f |= OF;
       if (((a ^ b ^ res) & 0x10) !== 0) f |= AF;
       break;
-    }
     case LAZY_SUB:
-    case LAZY_SBB: {
-      const ua = (a & mask) >>> 0, ub = (b & mask) >>> 0;
-      const borrowIn = op === LAZY_SBB ? ((a - b - res) & mask) !== 0 : false;
-      if (borrowIn ? ua <= ub : ua < ub) f |= CF;
+    case LAZY_SBB:
       if (((a ^ b) & (a ^ res) & sign) !== 0) f |= OF;
       if (((a ^ b ^ res) & 0x10) !== 0) f |= AF;
       break;
-    }
-    case LAZY_LOGIC:
-      break;
     case LAZY_INC:
-      f |= stored & CF;
       if (r === sign) f |= OF;
       if ((r & 0xf) === 0) f |= AF;
       break;
     case LAZY_DEC:
-      f |= stored & CF;
       if (r === ((sign - 1) & mask)) f |= OF;
       if ((r & 0xf) === 0xf) f |= AF;
       break;
-    case LAZY_SHL: {
-      const cf = b <= size ? (a >>> (size - b)) & 1 : 0;
-      f |= cf ? CF : 0;
-      if (((r & sign) !== 0 ? 1 : 0) !== cf) f |= OF;
+    case LAZY_SHL:
+      if (((r & sign) !== 0 ? 1 : 0) !== (f & CF)) f |= OF;
       break;
-    }
-    case LAZY_SHR: {
-      f |= (a & mask) >>> (b - 1) & 1 ? CF : 0;
+    case LAZY_SHR:
       if (a & sign) f |= OF;
       break;
-    }
-    case LAZY_SAR: {
-      const sa = (a << (32 - size)) >> (32 - size);
-      f |= (sa >> Math.min(b - 1, 31)) & 1 ? CF : 0;
-      break;
-    }
   }
   return f;
 }

@@ -154,7 +154,7 @@ function logicFlags(cpu: Cpu, v: number, size: number): void {
 
 /**
  * inc/dec of the E operand, which for the one-byte register forms (40–4F) is the register in the
- * opcode (the decoder reports those as mod 3). CF survives: it is folded into EFLAGS first.
+ * opcode (the decoder reports those as mod 3). CF survives: it is made current in EFLAGS first.
  */
 function incDec(inc: boolean): Handler {
   const lazy = inc ? LAZY_INC : LAZY_DEC;
@@ -171,7 +171,7 @@ function incDec(inc: boolean): Handler {
       r = mask(inc ? a + 1 : a - 1, size);
       cpu.writeSeg(i.seg, off, size, r);
     }
-    cpu.foldFlags();
+    cpu.foldCarry();
     cpu.setLazy(lazy, a, 1, r, size << 3);
   };
 }
