@@ -147,7 +147,7 @@ function translationBatch(count: number) {
     const bytes = [...body.slice(n % 7), 0xc3];
     const plan = planBlock({ fetch8: (eip) => bytes[eip] ?? 0xc3 }, 0, true);
     if (plan === null) throw new Error("Cannot plan the benchmark block");
-    return { plan, mode };
+    return { plan, mode, id: n };
   });
 }
 

@@ -24,6 +24,8 @@ import {
 } from "./emit/context.ts";
 import { CONTROL_EMITTERS, LOOP_LABEL, nearBranchInlinable } from "./emit/control.ts";
 import { DATA_EMITTERS } from "./emit/data.ts";
+import { MULDIV_EMITTERS } from "./emit/muldiv.ts";
+import { STRING_EMITTERS } from "./emit/string.ts";
 import type { Emitter } from "./emit/emitter.ts";
 import { SHIFT_EMITTERS } from "./emit/shift.ts";
 import { STACK_EMITTERS } from "./emit/stack.ts";
@@ -54,6 +56,8 @@ export const INLINE_EMITTERS: ReadonlyMap<string, Emitter> = new Map(
     ...STACK_EMITTERS,
     ...CONTROL_EMITTERS,
     ...SHIFT_EMITTERS,
+    ...MULDIV_EMITTERS,
+    ...STRING_EMITTERS,
   }).filter(([mnemonic]) => !MISSING_MNEMONICS.includes(mnemonic)),
 );
 

@@ -12,6 +12,8 @@ import type binaryen from "binaryen";
 import type { Instr } from "../../src/cpu/decode/instr.ts";
 import { K_E, K_G, K_I, K_M, K_O, K_ONE, K_REG, K_Z } from "../../src/cpu/decode/operand.ts";
 import {
+  ARITH_FLAGS,
+  CF,
   LAZY_ADD,
   LAZY_DEC,
   LAZY_INC,
@@ -21,6 +23,10 @@ import {
   LAZY_SHL,
   LAZY_SHR,
   LAZY_SUB,
+  OF,
+  PF,
+  SF,
+  ZF,
 } from "../../src/cpu/flags.ts";
 import {
   OFF_EFLAGS,
@@ -77,6 +83,12 @@ export const HOST = {
   /** `(lin, value, k, done) -> stop`: slow-path writes, indexed by size (1, 2, 4 bytes). */
   write: ["", "wr1", "wr2", "", "wr4"],
 } as const;
+
+/**
+ * Pending-record operation of a multiply, whose flags have no lazy form: `res` holds the low
+ * half and `b` whether the product overflowed; spilling writes EFLAGS itself.
+ */
+const PENDING_MUL = -1;
 
 /** The lazy-flag record of the last flag-writing instruction, held in locals. */
 interface PendingFlags {
@@ -172,6 +184,21 @@ export class EmitContext {
   /** Reads a local. */
   get(l: number): Expr {
     return this.m.local.get(l, this.b.i32);
+  }
+  /** Allocates a fresh i64 local. */
+  tmp64(): number {
+    this.#vars.push(this.b.i64);
+    return FIRST_TEMP + this.#vars.length - 1;
+  }
+  /** Evaluates the i64 `e` into a fresh local (emitting the assignment) and returns it. */
+  let64(e: Expr): number {
+    const l = this.tmp64();
+    this.stmts.push(this.m.local.set(l, e));
+    return l;
+  }
+  /** Reads an i64 local. */
+  get64(l: number): Expr {
+    return this.m.local.get(l, this.b.i64);
   }
   /** Allocates a fresh i32 local. */
   tmp(): number {
@@ -277,6 +304,7 @@ export class EmitContext {
   spill(): Expr[] {
     const p = this.#pending;
     if (p === null) return [];
+    if (p.op === PENDING_MUL) return this.spillMul(p);
     const out = [
       this.storeState(OFF_LAZY_OP, this.c(p.op)),
       this.storeState(OFF_LAZY_A, this.get(p.a)),
@@ -290,6 +318,26 @@ export class EmitContext {
       out.push(this.storeState(OFF_EFLAGS, m.i32.or(kept, this.get(p.cf))));
     }
     return out;
+  }
+  private spillMul(p: PendingFlags): Expr[] {
+    const m = this.m;
+    const low = () => this.get(p.res);
+    const bit = (cond: Expr, flag: number) => m.select(cond, this.c(flag), this.c(0));
+    const even = m.i32.eqz(m.i32.and(m.i32.popcnt(m.i32.and(low(), this.c(0xff))), this.c(1)));
+    let f = m.i32.or(bit(even, PF), bit(m.i32.eqz(low()), ZF));
+    f = m.i32.or(f, bit(m.i32.lt_s(low(), this.c(0)), SF));
+    f = m.i32.or(f, bit(this.get(p.b), CF | OF));
+    const kept = m.i32.and(this.loadState(OFF_EFLAGS), this.c(~ARITH_FLAGS));
+    return [
+      this.storeState(OFF_EFLAGS, m.i32.or(kept, f)),
+      this.storeState(OFF_LAZY_OP, this.c(LAZY_NONE)),
+    ];
+  }
+  /**
+   * Records the flags of a 32-bit multiply: low half in local `low`, overflow (0/1) in `over`.
+   */
+  setMulFlags(low: number, over: number): void {
+    this.#pending = { op: PENDING_MUL, bits: 32, a: low, b: over, res: low, cf: -1 };
   }
   /** Stores the pending record now and forgets it (before a callout). */
   flushFlags(): void {
@@ -316,6 +364,8 @@ export class EmitContext {
       case LAZY_INC:
       case LAZY_DEC:
         return this.get(p.cf);
+      case PENDING_MUL:
+        return this.get(p.b);
       case LAZY_SHL: // b is the count, 1..bits-1
         return m.i32.and(
           m.i32.shr_u(this.get(p.a), m.i32.sub(this.c(p.bits), this.get(p.b))),
@@ -400,6 +450,11 @@ export class EmitContext {
     const sa = () => this.signExtend(this.get(p.a), size);
     const sb = () => this.signExtend(this.get(p.b), size);
     switch (p.op) {
+      case PENDING_MUL:
+        if (test === 0 || test === 1) return this.get(p.b);
+        if (test === 2) return zf();
+        if (test === 4) return m.i32.lt_s(this.get(p.res), this.c(0));
+        return null;
       case LAZY_SUB:
         switch (test) {
           case 0: {
