@@ -104,6 +104,84 @@ class CsReader implements CodeReader {
   }
 }
 
+/**
+ * A block touching most emitters (ALU, memory, imul, string, stack, jcc, call, ret): translated
+ * a few times at start-up, because binaryen's code runs slowly until V8 has optimised it (the
+ * first module of a run takes ~50 ms, later ones well under 1 ms a block), and that cost would
+ * otherwise land on the guest's first hot loop.
+ */
+const WARM_UP_CODE = [
+  0x01,
+  0xd8,
+  0x81,
+  0xf3,
+  0x5a,
+  0x5a,
+  0x00,
+  0x00,
+  0x8b,
+  0x46,
+  0x04,
+  0x89,
+  0x47,
+  0x08,
+  0x0f,
+  0xaf,
+  0xc3,
+  0x6b,
+  0x16,
+  0xfd,
+  0xc1,
+  0xe0,
+  0x03,
+  0x0f,
+  0x94,
+  0xc2,
+  0x0f,
+  0xb6,
+  0x4e,
+  0x01,
+  0x8d,
+  0x44,
+  0x8b,
+  0x10,
+  0xa4,
+  0x53,
+  0x5b,
+  0x39,
+  0xc8,
+  0x72,
+  0x02,
+  0xe8,
+  0x00,
+  0x00,
+  0x00,
+  0x00,
+  0xc3,
+];
+/** Translations of the warm-up batch at start-up. */
+const WARM_UP_ROUNDS = 8;
+
+function warmUp(b: Binaryen): void {
+  const mode: BlockMode = {
+    code32: true,
+    stack32: true,
+    user: false,
+    checkedSegs: 0,
+    csFlat: true,
+  };
+  const batch: BlockSource[] = [];
+  for (let start = 0; start < 40; start += 8) {
+    const code = WARM_UP_CODE;
+    const plan = planBlock({ fetch8: (eip) => code[eip] ?? 0xc3 }, start, true);
+    if (plan !== null) batch.push({ plan, mode, id: batch.length });
+  }
+  for (let r = 0; r < WARM_UP_ROUNDS; r++) {
+    const { binary } = translateBlocks(b, batch);
+    new WebAssembly.Module(binary as Uint8Array<ArrayBuffer>);
+  }
+}
+
 /** Mask of the instruction index in a call site number. */
 const SITE_K = (1 << SITE_SHIFT) - 1;
 
@@ -174,6 +252,7 @@ export class JitEngine {
    */
   static async create(cpu: Cpu, interp: Interpreter, options: JitOptions = {}): Promise<JitEngine> {
     const { default: b } = await import("binaryen");
+    warmUp(b);
     return new JitEngine(cpu, interp, b, options);
   }
 
