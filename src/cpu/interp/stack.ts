@@ -107,7 +107,9 @@ export const STACK_HANDLERS: HandlerTable = {
       cpu.push(ebp, size);
       const frameTemp = cpu.sp;
       if (level > 0) {
-        let bp = cpu.stack32 ? ebp : ebp & 0xffff;
+        // The frame walk addresses the stack with EBP or BP by the stack size, whatever the
+        // operand size (SDM vol. 2, ENTER).
+        let bp = cpu.stack32 ? cpu.reg32(EBP) : cpu.reg16(EBP);
         for (let n = 1; n < level; n++) {
           bp = cpu.stack32 ? (bp - size) | 0 : (bp - size) & 0xffff;
           cpu.push(cpu.readSeg(SS, bp, size), size);
