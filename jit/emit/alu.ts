@@ -1,11 +1,20 @@
 /**
  * Inline integer arithmetic and logic, mirroring `interp/alu.ts`: add, or, and, sub, xor, cmp,
- * test, inc, dec, not, neg. Results become the pending lazy-flag record (stored only when
- * observable); adc and sbb stay callouts.
+ * test, inc, dec, not, neg, adc, sbb (SDM vol. 1 §7.3.2–7.3.3). Results become the pending
+ * lazy-flag record (stored only when observable); adc and sbb read CF first and leave the
+ * LAZY_ADC / LAZY_SBB record the interpreter leaves.
  */
 
 import type { Instr } from "../../src/cpu/decode/instr.ts";
-import { LAZY_ADD, LAZY_DEC, LAZY_INC, LAZY_LOGIC, LAZY_SUB } from "../../src/cpu/flags.ts";
+import {
+  LAZY_ADC,
+  LAZY_ADD,
+  LAZY_DEC,
+  LAZY_INC,
+  LAZY_LOGIC,
+  LAZY_SBB,
+  LAZY_SUB,
+} from "../../src/cpu/flags.ts";
 import { type EmitContext, type Expr, sizeMaskOf } from "./context.ts";
 import type { EmitterTable } from "./emitter.ts";
 
@@ -25,6 +34,25 @@ function binary(lazy: number, combine: Combine, write: boolean) {
     const res = ctx.let(masked(ctx, combine(ctx, ctx.get(a), ctx.get(b)), size));
     if (write) ctx.writeOperand(i, 0, size, res);
     ctx.setFlags(lazy, size, a, b, res);
+    return true;
+  };
+}
+
+/** adc/sbb: `a ± b ± CF`, with the carry-in recovered from the record when flags are read. */
+function withCarry(add: boolean) {
+  return (ctx: EmitContext, i: Instr): boolean => {
+    if (!ctx.operandsInlinable(i)) return false;
+    const m = ctx.m;
+    const size = i.size1;
+    const a = ctx.readOperand(i, 0, size);
+    const b = ctx.readOperand(i, 1, size);
+    const cf = ctx.carry();
+    const r = add
+      ? m.i32.add(m.i32.add(ctx.get(a), ctx.get(b)), cf)
+      : m.i32.sub(m.i32.sub(ctx.get(a), ctx.get(b)), cf);
+    const res = ctx.let(masked(ctx, r, size));
+    ctx.writeOperand(i, 0, size, res);
+    ctx.setFlags(add ? LAZY_ADC : LAZY_SBB, size, a, b, res);
     return true;
   };
 }
@@ -53,6 +81,8 @@ export const ALU_EMITTERS: EmitterTable = {
   sub: binary(LAZY_SUB, (c, a, b) => c.m.i32.sub(a, b), true),
   xor: binary(LAZY_LOGIC, (c, a, b) => c.m.i32.xor(a, b), true),
   cmp: binary(LAZY_SUB, (c, a, b) => c.m.i32.sub(a, b), false),
+  adc: withCarry(true),
+  sbb: withCarry(false),
   test(ctx, i) {
     if (!ctx.operandsInlinable(i)) return false;
     const size = i.size1;

@@ -1,6 +1,6 @@
 /**
  * Inline data movement, mirroring `interp/data.ts`: mov (register, immediate, memory, moffs),
- * movzx, movsx, lea, xchg, cbw/cwde, cwd/cdq, setcc, cmovcc and the nop forms.
+ * movzx, movsx, lea, xchg, cbw/cwde, cwd/cdq, bswap, setcc, cmovcc and the nop forms.
  */
 
 import { EAX, EDX } from "../../src/cpu/state.ts";
@@ -49,6 +49,14 @@ export const DATA_EMITTERS: EmitterTable = {
     const m = ctx.m;
     if (i.o32) ctx.setReg32(EDX, m.i32.shr_s(ctx.reg32(EAX), ctx.c(31)));
     else ctx.writeReg(EDX, 2, m.i32.shr_s(m.i32.shl(ctx.reg32(EAX), ctx.c(16)), ctx.c(31)));
+    return true;
+  },
+  bswap(ctx, i) {
+    const m = ctx.m;
+    const v = ctx.let(ctx.reg32(i.rm));
+    const odd = m.i32.and(m.i32.rotl(ctx.get(v), ctx.c(8)), ctx.c(0x00ff00ff));
+    const even = m.i32.and(m.i32.rotr(ctx.get(v), ctx.c(8)), ctx.c(0xff00ff00));
+    ctx.setReg32(i.rm, m.i32.or(odd, even));
     return true;
   },
   setcc(ctx, i) {

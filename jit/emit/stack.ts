@@ -1,12 +1,13 @@
 /**
- * Inline stack operations, mirroring `interp/stack.ts`: push of registers, immediates and
- * memory, and pop into registers, with a flat 32-bit stack. Segment pushes and pops, pusha,
- * popa, pushf, popf, enter and leave stay callouts.
+ * Inline stack operations, mirroring `interp/stack.ts` (SDM vol. 2 PUSH, POP, ENTER, LEAVE):
+ * push of registers, immediates and memory, pop into registers, leave, and enter with nesting
+ * level 0, with a flat 32-bit stack. Segment pushes and pops, pusha, popa, pushf, popf and
+ * nested enter stay callouts.
  */
 
 import type { Instr } from "../../src/cpu/decode/instr.ts";
 import { K_E, K_I, K_Z } from "../../src/cpu/decode/operand.ts";
-import { ESP, SS } from "../../src/cpu/state.ts";
+import { EBP, ESP, SS } from "../../src/cpu/state.ts";
 import type { EmitContext } from "./context.ts";
 import type { EmitterTable } from "./emitter.ts";
 
@@ -47,6 +48,26 @@ export const STACK_EMITTERS: EmitterTable = {
     const v = emitPeek(ctx, size);
     ctx.setReg32(ESP, ctx.m.i32.add(ctx.reg32(ESP), ctx.c(size)));
     ctx.writeReg(i.rm, size, ctx.get(v));
+    return true;
+  },
+  leave(ctx, i) {
+    if (!ctx.stackInlinable()) return false;
+    const size = i.o32 ? 4 : 2;
+    const bp = ctx.let(ctx.reg32(EBP));
+    const v = ctx.load(ctx.let(ctx.linear(SS, ctx.get(bp))), size);
+    ctx.setReg32(ESP, ctx.m.i32.add(ctx.get(bp), ctx.c(size)));
+    ctx.writeReg(EBP, size, ctx.get(v));
+    return true;
+  },
+  enter(ctx, i) {
+    if (!ctx.stackInlinable() || (i.imm2 & 31) !== 0) return false;
+    const size = i.o32 ? 4 : 2;
+    // The push is the only access: with a flat SS the final ESP needs no segment check.
+    const old = ctx.let(ctx.readReg(EBP, size));
+    emitPush(ctx, old, size);
+    const frame = ctx.let(ctx.reg32(ESP));
+    ctx.writeReg(EBP, size, ctx.get(frame));
+    ctx.setReg32(ESP, ctx.m.i32.sub(ctx.get(frame), ctx.c(i.imm & 0xffff)));
     return true;
   },
 };

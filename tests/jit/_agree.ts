@@ -6,7 +6,13 @@
 import assert from "node:assert/strict";
 import type { Cpu } from "../../src/cpu/cpu.ts";
 import type { Interpreter } from "../../src/cpu/interp/interpreter.ts";
-import { OFF_CR2 } from "../../src/cpu/state.ts";
+import {
+  OFF_CR2,
+  OFF_GDTR_BASE,
+  OFF_GDTR_LIMIT,
+  OFF_IDTR_BASE,
+  OFF_IDTR_LIMIT,
+} from "../../src/cpu/state.ts";
 import { JitEngine, type JitOptions, type JitStats } from "../../jit/mod.ts";
 import { flatCpu } from "../cpu/_harness.ts";
 
@@ -87,4 +93,82 @@ export async function assertEnginesAgree(
     snapshot(ref.cpu, ranges, refReturns),
   );
   return { stats: jit.stats, cpu: mine.cpu };
+}
+
+/** Bytes from a string of hex pairs ("0f af c3"), for instruction bytes written as text. */
+export function hex(text: string): number[] {
+  return text.trim().split(/\s+/).map((b) => parseInt(b, 16));
+}
+
+/** Fills `length` bytes at physical `addr` with a reproducible pseudo-random pattern. */
+export function fillRandom(cpu: Cpu, addr: number, length: number, seed: number): void {
+  const bytes = new Uint8Array(length);
+  let x = seed;
+  for (let n = 0; n < length; n++) {
+    x = (Math.imul(x, 1103515245) + 12345) | 0;
+    bytes[n] = x >>> 24;
+  }
+  cpu.mem.write(addr, bytes);
+}
+
+/** Physical address of the counter the handler of `installSkippingIdt` increments. */
+export const FAULT_COUNT = 0x5000;
+
+/**
+ * A GDT (flat code 0x08, flat data 0x10) and an IDT sending every exception to a handler at
+ * 0x3000 that counts it at FAULT_COUNT and resumes 2 bytes past the faulting instruction.
+ */
+export function installSkippingIdt(cpu: Cpu): void {
+  const gdt = new DataView(new ArrayBuffer(24));
+  gdt.setUint32(8, 0x0000ffff, true);
+  gdt.setUint32(12, 0x00cf9a00, true);
+  gdt.setUint32(16, 0x0000ffff, true);
+  gdt.setUint32(20, 0x00cf9200, true);
+  cpu.mem.write(0x800, new Uint8Array(gdt.buffer));
+  const idt = new DataView(new ArrayBuffer(32 * 8));
+  for (let v = 0; v < 32; v++) {
+    idt.setUint32(v * 8, (0x08 << 16) | 0x3000, true);
+    idt.setUint32(v * 8 + 4, 0x8e00, true);
+  }
+  cpu.mem.write(0x900, new Uint8Array(idt.buffer));
+  cpu.i32[OFF_GDTR_BASE >> 2] = 0x800;
+  cpu.i32[OFF_GDTR_LIMIT >> 2] = 23;
+  cpu.i32[OFF_IDTR_BASE >> 2] = 0x900;
+  cpu.i32[OFF_IDTR_LIMIT >> 2] = 32 * 8 - 1;
+  cpu.mem.write(
+    0x3000,
+    Uint8Array.from([
+      ...hex("83 04 24 02"), // add dword [esp],byte +0x2
+      ...hex("ff 05 00 50 00 00"), // inc dword [0x5000]
+      ...hex("cf"), // iretd
+    ]),
+  );
+}
+
+/** The JIT settings engine-agreement tests run under: compile on first sight, the default, tiny batches. */
+export const AGREE_MODES: readonly JitOptions[] = [
+  { threshold: 0 },
+  { threshold: 50 },
+  { threshold: 3, batch: 4 },
+];
+
+/**
+ * Runs `s` under every mode of AGREE_MODES, asserting agreement each time, that at least
+ * `minJitted` instructions ran compiled, and that no mnemonic of `inline` became a callout.
+ * @returns the JIT's statistics of each mode
+ */
+export async function agreeInline(
+  s: Scenario,
+  inline: readonly string[],
+  minJitted = 100,
+): Promise<JitStats[]> {
+  const out: JitStats[] = [];
+  for (const options of AGREE_MODES) {
+    const { stats } = await assertEnginesAgree(s, options);
+    assert.ok(stats.jittedInstructions >= minJitted, `only ${stats.jittedInstructions} jitted`);
+    const called = inline.filter((m) => (stats.callouts[m] ?? 0) > 0);
+    assert.deepEqual(called, [], `called out: ${JSON.stringify(stats.callouts)}`);
+    out.push(stats);
+  }
+  return out;
 }
