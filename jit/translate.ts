@@ -12,6 +12,8 @@ import { MISSING_MNEMONICS } from "../src/cpu/interp/dispatch.ts";
 import { F_END } from "../src/cpu/decode/table.ts";
 import type { Instr } from "../src/cpu/decode/instr.ts";
 import { ALU_EMITTERS } from "./emit/alu.ts";
+import { BIT_EMITTERS } from "./emit/bit.ts";
+import { EXCHANGE_EMITTERS } from "./emit/exchange.ts";
 import { CS, OFF_EIP, OFF_TLB, SEG_BASE, segOffset } from "../src/cpu/state.ts";
 import { TLB_MMIO, TLB_USER, TLB_VALID } from "../src/cpu/tlb.ts";
 import {
@@ -58,6 +60,8 @@ export const INLINE_EMITTERS: ReadonlyMap<string, Emitter> = new Map(
     ...SHIFT_EMITTERS,
     ...MULDIV_EMITTERS,
     ...STRING_EMITTERS,
+    ...BIT_EMITTERS,
+    ...EXCHANGE_EMITTERS,
   }).filter(([mnemonic]) => !MISSING_MNEMONICS.includes(mnemonic)),
 );
 
