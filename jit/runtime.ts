@@ -25,8 +25,15 @@ import { TLB_MMIO, TLB_USER, TLB_VALID } from "../src/cpu/tlb.ts";
 import { BlockCache, type CompiledBlock } from "./cache.ts";
 import { type Binaryen, type BlockMode, modeKey, SITE_SHIFT } from "./emit/context.ts";
 import { JumpCache } from "./jump_cache.ts";
-import { planBlock, PlanBoundary } from "./plan.ts";
-import { type BlockSource, MEMORY_IMPORT, TABLE_IMPORT, translateBlocks } from "./translate.ts";
+import { type BlockPlan, planBlock, PlanBoundary } from "./plan.ts";
+import { formRegion } from "./region.ts";
+import {
+  type BlockSource,
+  exportName,
+  MEMORY_IMPORT,
+  TABLE_IMPORT,
+  translateBlocks,
+} from "./translate.ts";
 
 /** Tuning of the JIT. */
 export interface JitOptions {
@@ -49,8 +56,10 @@ export interface JitOptions {
 
 /** Counters of the JIT's work. */
 export interface JitStats {
-  /** Blocks translated. */
+  /** Blocks translated (a region counts once per member block). */
   blocksCompiled: number;
+  /** Hot loops translated as regions (several blocks in one function). */
+  regionsCompiled: number;
   /** Dispatches that found a compiled block. */
   cacheHits: number;
   /** Dispatches that found none. */
@@ -185,6 +194,12 @@ function warmUp(b: Binaryen): void {
 /** Mask of the instruction index in a call site number. */
 const SITE_K = (1 << SITE_SHIFT) - 1;
 
+/** A block as host calls name it: its plan and the compiled function it is part of. */
+interface Site {
+  plan: BlockPlan;
+  owner: CompiledBlock | null;
+}
+
 /** A warm entry remembered so it can join the next compiled batch. */
 interface WarmEntry {
   host: number;
@@ -210,11 +225,14 @@ export class JitEngine {
   readonly #calloutsById: Uint32Array = new Uint32Array(OPS.length);
   /** Compiled blocks by their index in the shared function table. */
   #byId: CompiledBlock[] = [];
+  /** Blocks by the site number host calls carry (shifted by SITE_SHIFT). */
+  #sites: Site[] = [];
   readonly #table = new WebAssembly.Table({ element: "anyfunc", initial: 1024 });
   readonly #jumps: JumpCache;
   #faultDone = 0;
   readonly #stats = {
     blocksCompiled: 0,
+    regionsCompiled: 0,
     cacheHits: 0,
     cacheMisses: 0,
     invalidations: 0,
@@ -275,6 +293,7 @@ export class JitEngine {
     this.#jumps.clear();
     // No block runs while this is called, so the table indices can be reused.
     this.#byId = [];
+    this.#sites = [];
   }
 
   /**
@@ -397,6 +416,27 @@ export class JitEngine {
     return { plan, mode: this.#mode(), host, page: ram ? (host - RAM_BASE) >>> 12 : -1, id: -1 };
   }
 
+  /**
+   * The entry with the loop it heads, when it is on a cycle of blocks on its own page: those
+   * compile into one function. Needs 32-bit code in a flat CS, the only place branches are
+   * translated inline.
+   */
+  #withRegion(p: Planned): Planned {
+    if (!p.mode.code32 || !p.mode.csFlat) return p;
+    const entryOff = p.host & 0xfff;
+    const planAt = (eip: number): BlockPlan | null => {
+      const off = entryOff + ((eip - p.plan.entryEip) | 0);
+      if (off < 0 || off >= 0x1000) return null;
+      const host = p.host - entryOff + off;
+      // An inner loop compiled already stays its own function: compiling it again into every
+      // enclosing loop would multiply the compile cost for a chained edge saved per inner run.
+      if (this.#cache.lookup(host, eip, modeKey(p.mode)) !== undefined) return null;
+      return this.#plan(host, eip)?.plan ?? null;
+    };
+    const region = formRegion(p.plan, planAt);
+    return region === null ? p : { ...p, region };
+  }
+
   /** Compiles a hot entry together with warm ones of the same mode; returns the hot block. */
   #compileHot(host: number, eip: number, mode: number): CompiledBlock | null {
     const hot = this.#plan(host, eip);
@@ -405,12 +445,12 @@ export class JitEngine {
       this.#counts.set(host, NEVER);
       return null;
     }
-    const batch = [hot];
+    const batch = [this.#withRegion(hot)];
     for (const w of this.#warm.values()) {
       if (batch.length >= this.#batch) break;
       if (w.mode !== mode || this.#cache.lookup(w.host, w.eip, mode) !== undefined) continue;
       const p = this.#plan(w.host, w.eip);
-      if (p !== null) batch.push(p);
+      if (p !== null) batch.push(this.#withRegion(p));
     }
     this.#warm.clear();
     if (this.#cache.size + batch.length > this.#maxBlocks) this.invalidateAll();
@@ -418,13 +458,22 @@ export class JitEngine {
     return blocks[0];
   }
 
-  /** Translates and instantiates a batch, adding its blocks to the cache. */
+  /**
+   * Translates and instantiates a batch, adding its blocks to the cache: every member of a region
+   * becomes an entry of its own (a stub starting the region's function there).
+   */
   #compile(planned: Planned[]): CompiledBlock[] {
     const t0 = performance.now();
-    const first = this.#byId.length;
-    const batch = planned.map((p, j) => ({ ...p, id: first + j }));
-    const need = first + batch.length;
-    if (need > this.#table.length) this.#table.grow(Math.max(need - this.#table.length, 1024));
+    let nextId = this.#byId.length;
+    const batch = planned.map((p) => {
+      const members = p.region?.blocks ?? [p.plan];
+      const ids = members.map(() => nextId++);
+      const sites = members.map((plan) => this.#sites.push({ plan, owner: null }) - 1);
+      return { ...p, id: ids[0], ids, sites, members };
+    });
+    if (nextId > this.#table.length) {
+      this.#table.grow(Math.max(nextId - this.#table.length, 1024));
+    }
     const { binary } = translateBlocks(this.#b, batch);
     const instance = new WebAssembly.Instance(
       new WebAssembly.Module(binary as Uint8Array<ArrayBuffer>),
@@ -432,27 +481,33 @@ export class JitEngine {
     );
     const mmu = this.#cpu.mmu;
     const out = batch.map((src, j): CompiledBlock => {
-      const fn = instance.exports[`b${j}`] as (budget: number, done: number) => number;
-      this.#table.set(src.id, fn);
-      const block: CompiledBlock = {
-        id: src.id,
-        plan: src.plan,
-        host: src.host,
-        page: src.page,
-        mode: modeKey(src.mode),
-        length: src.plan.instrs.length,
-        fn,
-        valid: true,
-        next: null,
-      };
-      this.#byId.push(block);
-      this.#cache.insert(block);
-      this.#jumps.put(src.host, src.plan.entryEip, block.mode, block.length, src.id);
-      this.#counts.delete(src.host);
+      const blocks = src.members.map((plan, k): CompiledBlock => {
+        const fn = instance.exports[exportName(j, k)] as (budget: number, done: number) => number;
+        this.#table.set(src.ids[k], fn);
+        const block: CompiledBlock = {
+          id: src.ids[k],
+          plan,
+          host: src.host + ((plan.entryEip - src.plan.entryEip) | 0),
+          page: src.page,
+          mode: modeKey(src.mode),
+          length: plan.instrs.length,
+          fn,
+          valid: true,
+          next: null,
+        };
+        this.#byId.push(block);
+        this.#sites[src.sites[k]].owner = block;
+        this.#cache.insert(block);
+        this.#jumps.put(block.host, plan.entryEip, block.mode, block.length, block.id);
+        this.#counts.delete(block.host);
+        this.#warm.delete(block.host);
+        return block;
+      });
       if (src.page >= 0) mmu.markCode(src.page);
-      return block;
+      this.#stats.blocksCompiled += blocks.length;
+      if (src.region !== undefined) this.#stats.regionsCompiled++;
+      return blocks[0];
     });
-    this.#stats.blocksCompiled += batch.length;
     this.#stats.modulesCompiled++;
     this.#stats.compileMs += performance.now() - t0;
     return out;
@@ -506,10 +561,10 @@ export class JitEngine {
     const cpu = this.#cpu;
     const mmu = cpu.mmu;
     const at = (site: number, done: number): CompiledBlock => {
-      const b = this.#byId[site >>> SITE_SHIFT];
-      cpu.startEip = b.plan.eips[site & SITE_K];
+      const s = this.#sites[site >>> SITE_SHIFT];
+      cpu.startEip = s.plan.eips[site & SITE_K];
       this.#faultDone = done;
-      return b;
+      return s.owner!;
     };
     const stop = (b: CompiledBlock): number => (cpu.stopRequested || !b.valid ? 1 : 0);
     return {
@@ -518,8 +573,9 @@ export class JitEngine {
         callout: (site: number, done: number): number => {
           const b = at(site, done);
           const k = site & SITE_K;
-          const i = b.plan.instrs[k];
-          cpu.eip = b.plan.eips[k + 1];
+          const plan = this.#sites[site >>> SITE_SHIFT].plan;
+          const i = plan.instrs[k];
+          cpu.eip = plan.eips[k + 1];
           this.#calloutsById[i.op.id]++;
           HANDLERS[i.op.id](cpu, i);
           return stop(b);

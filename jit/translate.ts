@@ -1,16 +1,16 @@
 /**
- * Translation of planned blocks to one WebAssembly module: one function per block, guest state
- * accessed with absolute loads and stores into the imported shared memory, and a host callout to
- * the interpreter handler for every instruction not translated inline (DESIGN.md §5).
+ * Translation of planned blocks to one WebAssembly module: one function per block or region,
+ * guest state accessed with absolute loads and stores into the imported shared memory, and a
+ * host callout to the interpreter handler for every instruction not translated inline
+ * (DESIGN.md §5).
  *
- * Each block function takes the instruction budget left and returns the instructions it
- * retired, with EIP stored. A block whose last instruction jumps to its own entry is a wasm loop
- * that returns when the budget would be exceeded.
+ * Each function takes the instruction budget left and returns the instructions it retired, with
+ * EIP stored. A region (a hot loop's blocks, see `region.ts`) is one function with a wasm loop:
+ * its edges stay inside and check the budget, so it returns when the next block would exceed it.
  */
 
 import { MISSING_MNEMONICS } from "../src/cpu/interp/dispatch.ts";
 import { F_END } from "../src/cpu/decode/table.ts";
-import type { Instr } from "../src/cpu/decode/instr.ts";
 import { ALU_EMITTERS } from "./emit/alu.ts";
 import { BIT_EMITTERS } from "./emit/bit.ts";
 import { EXCHANGE_EMITTERS } from "./emit/exchange.ts";
@@ -21,10 +21,14 @@ import {
   type BlockMode,
   chainName,
   EmitContext,
+  type Expr,
   HOST,
+  memberLabel,
   modeKey,
+  REGION_LOOP,
+  REGION_START,
 } from "./emit/context.ts";
-import { CONTROL_EMITTERS, LOOP_LABEL, nearBranchInlinable } from "./emit/control.ts";
+import { CONTROL_EMITTERS } from "./emit/control.ts";
 import { DATA_EMITTERS } from "./emit/data.ts";
 import { MULDIV_EMITTERS } from "./emit/muldiv.ts";
 import { STRING_EMITTERS } from "./emit/string.ts";
@@ -41,6 +45,7 @@ import {
   JC_SLOTS,
 } from "./jump_cache.ts";
 import type { BlockPlan } from "./plan.ts";
+import type { RegionPlan } from "./region.ts";
 
 /** Name of the imported shared memory (module "e"). */
 export const MEMORY_IMPORT = "mem";
@@ -73,25 +78,27 @@ export interface BlockSource {
   readonly mode: BlockMode;
   /** Its index in the shared function table. */
   readonly id: number;
+  /** The loop it heads, compiled into the same function (`region.blocks[0]` is `plan`). */
+  readonly region?: RegionPlan;
+  /** Numbers naming each block (of the region, or the one block) in host calls; default [id]. */
+  readonly sites?: readonly number[];
+}
+
+/**
+ * Export name of block j of a batch, or for a region of member `member` (a stub that enters the
+ * region's function there, so every block of a hot loop is an entry for the dispatcher and the
+ * jump cache).
+ */
+export function exportName(j: number, member = 0): string {
+  return member === 0 ? `b${j}` : `b${j}m${member}`;
 }
 
 /** A translated batch of blocks. */
 export interface Translation {
-  /** The module binary; block j is exported as `b<j>`. */
+  /** The module binary; block j is exported as `exportName(j)`, region members as `exportName(j, k)`. */
   readonly binary: Uint8Array;
   /** Per block, how many of its instructions were translated inline. */
   readonly inlined: readonly number[];
-}
-
-/** Mnemonics whose self-targeting form becomes a wasm loop. */
-const LOOPING = new Set(["jmp", "jcc", "loop", "jcxz"]);
-
-function loops(plan: BlockPlan, mode: BlockMode): boolean {
-  const last: Instr = plan.instrs[plan.instrs.length - 1];
-  const mnemonic = last.op.mnemonic;
-  return plan.selfLoop && LOOPING.has(mnemonic) && INLINE_EMITTERS.has(mnemonic) &&
-    nearBranchInlinable(mode, last) &&
-    (last.a32 || mnemonic === "jmp" || mnemonic === "jcc");
 }
 
 /**
@@ -126,11 +133,30 @@ export function translateBlocks(
     for (const [key, mode] of modes) addChainHelper(b, m, key, mode);
     for (const name of ["rd1", "rd2", "rd4"]) m.addFunctionImport(name, "h", name, t(3), i32);
     for (const name of ["wr1", "wr2", "wr4"]) m.addFunctionImport(name, "h", name, t(4), i32);
+    if (blocks.some((src) => (src.region?.blocks.length ?? 0) > 1)) {
+      m.addGlobal(REGION_START, i32, true, m.i32.const(0));
+    }
     const inlined: number[] = [];
     blocks.forEach((src, j) => {
-      const { body, vars, count } = translateBlock(b, m, src);
-      m.addFunction(`b${j}`, t(2), i32, vars, body);
-      m.addFunctionExport(`b${j}`, `b${j}`);
+      const { body, vars, count } = src.region === undefined
+        ? translateBlock(b, m, src)
+        : translateRegion(b, m, src, src.region);
+      const members = src.region?.blocks.length ?? 1;
+      if (members === 1) {
+        m.addFunction(exportName(j), t(2), i32, vars, body);
+        m.addFunctionExport(exportName(j), exportName(j));
+      } else {
+        const impl = `r${j}`;
+        m.addFunction(impl, t(2), i32, vars, body);
+        for (let k = 0; k < members; k++) {
+          const stub = m.block(null, [
+            m.global.set(REGION_START, m.i32.const(k)),
+            m.return_call(impl, [m.local.get(0, i32), m.local.get(1, i32)], i32),
+          ]);
+          m.addFunction(exportName(j, k), t(2), i32, [], stub);
+          m.addFunctionExport(exportName(j, k), exportName(j, k));
+        }
+      }
       inlined.push(count);
     });
     if (validate && !m.validate()) throw new Error("Cannot translate blocks: invalid module");
@@ -187,17 +213,9 @@ function addChainHelper(
   m.addFunction(chainName(key), b.createType([i32, i32, i32]), i32, [i32, i32, i32, i32], body);
 }
 
-function translateBlock(
-  b: Binaryen,
-  m: InstanceType<Binaryen["Module"]>,
-  src: BlockSource,
-): { body: number; vars: number[]; count: number } {
-  const { plan, mode } = src;
-  const loop = loops(plan, mode);
-  const ctx = new EmitContext(b, m, plan, mode, loop, src.id);
-  ctx.emit(ctx.prologue());
-  if (loop) ctx.loadAll();
-  const preamble = ctx.stmts.splice(0);
+/** Emits the instructions of the context's current block; returns how many were inline. */
+function emitInstrs(ctx: EmitContext): number {
+  const { plan, m } = ctx;
   const n = plan.instrs.length;
   let count = 0;
   let lastInline = false;
@@ -211,11 +229,64 @@ function translateBlock(
     ctx.end();
   }
   const last = plan.instrs[n - 1];
-  if ((last.op.flags & F_END) === 0) ctx.emit(m.block(null, ctx.exitTo(ctx.c(plan.eips[n]))));
+  if ((last.op.flags & F_END) === 0) ctx.emit(ctx.branchTo(plan.eips[n]));
   else if (!lastInline) ctx.emit(m.return(ctx.doneAfter()));
-  const stmts = ctx.stmts;
-  const body = loop
-    ? m.block(null, [...preamble, m.loop(LOOP_LABEL, m.block(null, stmts)), m.unreachable()])
-    : m.block(null, [...preamble, ...stmts, m.unreachable()]);
+  return count;
+}
+
+function translateBlock(
+  b: Binaryen,
+  m: InstanceType<Binaryen["Module"]>,
+  src: BlockSource,
+): { body: number; vars: number[]; count: number } {
+  const ctx = new EmitContext(b, m, src.plan, src.mode, false, src.id);
+  ctx.siteId = src.sites?.[0] ?? src.id;
+  ctx.emit(ctx.prologue());
+  const count = emitInstrs(ctx);
+  ctx.finish();
+  return { body: m.block(null, [...ctx.stmts, m.unreachable()]), vars: ctx.varTypes, count };
+}
+
+/**
+ * A region as one function: member j's code follows the end of the wasm block labelled
+ * `memberLabel(j)`, all inside the region's loop. Edges forward branch out of those blocks;
+ * edges back branch to the loop, which dispatches on the target's index with a `br_table` (the
+ * first time on the member the entry stub named), or falls into the only member.
+ */
+function translateRegion(
+  b: Binaryen,
+  m: InstanceType<Binaryen["Module"]>,
+  src: BlockSource,
+  region: RegionPlan,
+): { body: number; vars: number[]; count: number } {
+  const blocks = region.blocks;
+  const table = blocks.length > 1;
+  const ctx = new EmitContext(b, m, blocks[0], src.mode, true, src.id);
+  ctx.emit(ctx.prologue());
+  ctx.beginRegion({
+    entries: blocks.map((p) => p.entryEip),
+    lengths: blocks.map((p) => p.instrs.length),
+    flagsLive: region.flagsLive,
+    table,
+  });
+  const preamble = ctx.stmts.splice(0);
+  let count = 0;
+  const code: Expr[][] = blocks.map((plan, j) => {
+    ctx.enterMember(j, plan, src.sites?.[j] ?? src.id);
+    count += emitInstrs(ctx);
+    return ctx.stmts.splice(0);
+  });
+  ctx.finish();
+  let inner: Expr | null = table ? m.block(memberLabel(0), [ctx.dispatch()]) : null;
+  for (let j = 0; j < blocks.length - 1; j++) {
+    const head = inner === null ? [] : [inner];
+    inner = m.block(memberLabel(j + 1), [...head, ...code[j]]);
+  }
+  const last = [...(inner === null ? [] : [inner]), ...code[blocks.length - 1]];
+  const body = m.block(null, [
+    ...preamble,
+    m.loop(REGION_LOOP, m.block(null, last)),
+    m.unreachable(),
+  ]);
   return { body, vars: ctx.varTypes, count };
 }

@@ -1,8 +1,16 @@
 /**
- * The per-block emission context: guest registers cached in wasm locals (written through to the
- * state memory, so every callout and fault sees precise registers), the pending lazy-flag record
- * held in locals and stored only when something can observe it (a callout, a memory slow path,
- * a block exit), and the inline TLB fast path for guest memory (DESIGN.md §3, §5).
+ * The per-function emission context: guest registers cached in wasm locals and stored back (only
+ * the dirty ones) before anything that can observe them (a callout, a memory slow path that may
+ * fault, an exit), the pending lazy-flag record held in locals and stored only when something can
+ * observe it, the inline TLB fast path for guest memory, and the edges between the blocks of a
+ * region compiled as one function with a wasm loop (DESIGN.md §3, §5).
+ *
+ * A function is one block, or a region: several blocks of one page laid out in nested wasm
+ * `block`s inside a `loop`, so an edge to a later block is a `br` forward and an edge to an
+ * earlier one a `br` to the loop (through a `br_table` on the target's index when it is not the
+ * entry). At a region block's entry every register is in its local; which ones differ from the
+ * state is only known once the whole function is emitted, so register stores are placeholders
+ * filled in by `finish()` with the registers the function writes.
  *
  * Emitters in this folder build statements through this class; they never touch offsets of
  * `state.ts` themselves except through the helpers here.
@@ -89,6 +97,15 @@ export const HOST = {
  * half and `b` whether the product overflowed; spilling writes EFLAGS itself.
  */
 const PENDING_MUL = -1;
+/**
+ * Pending-record operation meaning "the record is in the region's canonical flag locals"
+ * (operation, size, a, b, res, CF to keep), with operation FLAGS_IN_STATE when the state already
+ * holds it: how the record crosses an edge into a block that replaces the flags before reading
+ * them, so the edge stores nothing and only a fault or exit on the way stores it.
+ */
+const PENDING_CANON = -3;
+/** Canonical operation value: the state holds the flags. */
+const FLAGS_IN_STATE = -2;
 
 /** The lazy-flag record of the last flag-writing instruction, held in locals. */
 interface PendingFlags {
@@ -125,25 +142,81 @@ export function sizeMaskOf(size: number): number {
   return size === 4 ? -1 : size === 2 ? 0xffff : 0xff;
 }
 
-/** Builds the body of one block function. */
+/** The blocks of a region as the context needs them to emit edges between them. */
+export interface RegionLayout {
+  /** Entry EIP of each member block. */
+  readonly entries: readonly number[];
+  /** Instruction count of each member block. */
+  readonly lengths: readonly number[];
+  /** Per member, whether the flag record must be in the state at its entry. */
+  readonly flagsLive: readonly boolean[];
+  /**
+   * The loop dispatches on a member index (first the one the function starts at): there are
+   * several entries, or an edge goes back to a member other than the first.
+   */
+  readonly table: boolean;
+}
+
+/** Module global holding the member a region function starts at (set by its entry stubs). */
+export const REGION_START = "start";
+/** Label of the region's loop. */
+export const REGION_LOOP = "top";
+/** Label whose end is the start of member block j. */
+export function memberLabel(j: number): string {
+  return `m${j}`;
+}
+
+/** What the context assumes about the code it emits next, saved around a branch arm. */
+interface SavedState {
+  pending: PendingFlags | null;
+  loaded: boolean[];
+  dirty: number;
+  since: boolean;
+}
+
+/** A register-store placeholder: filled in by `finish()`. */
+interface RegStores {
+  block: Expr;
+  dirty: number;
+  /** No store since the block's entry: every register the function writes may differ. */
+  sinceEntry: boolean;
+}
+
+/** Builds the body of one block or region function. */
 export class EmitContext {
   readonly m: binaryen.Module;
   readonly b: Binaryen;
-  readonly plan: BlockPlan;
+  /** The block being emitted (in a region, the current member). */
+  plan: BlockPlan;
   readonly mode: BlockMode;
   /** Emitted statements, in order. */
   readonly stmts: Expr[] = [];
-  /** The block loops to its own entry: `done` counts retired instructions dynamically. */
+  /** The function loops (a region): `done` counts retired instructions dynamically. */
   readonly loop: boolean;
   /** Index of the instruction being emitted. */
   k = 0;
-  /** The block's index in the shared function table (also names it in host calls). */
+  /** The function's index in the shared function table. */
   readonly id: number;
+  /** Number naming the current block in host calls (with the instruction index). */
+  siteId: number;
   #vars: number[] = [];
   #loaded: boolean[] = new Array(8).fill(false);
   #pending: PendingFlags | null = null;
   #memLin = -1;
   #slowWrite = false;
+  /** Registers written since the last store of every dirty one (bit per register). */
+  #dirty = 0;
+  /** The current block may have been entered with registers differing from the state. */
+  #sinceEntry = false;
+  /** Registers the function writes anywhere. */
+  #written = 0;
+  #pads: RegStores[] = [];
+  #region: RegionLayout | null = null;
+  /** Index of the current member block of the region. */
+  #member = 0;
+  /** Canonical flag locals of a region: op, size, a, b, res, cf (-1 for none). */
+  #canon: number[] = [];
+  #next = -1;
 
   /**
    * @param b the binaryen namespace
@@ -162,6 +235,7 @@ export class EmitContext {
     id: number,
   ) {
     this.id = id;
+    this.siteId = id;
     this.b = b;
     this.m = m;
     this.plan = plan;
@@ -237,7 +311,7 @@ export class EmitContext {
   }
   /** The call site number of the current instruction passed to host functions. */
   site(): Expr {
-    return this.c((this.id << SITE_SHIFT) | this.k);
+    return this.c((this.siteId << SITE_SHIFT) | this.k);
   }
   /** EIP of the current instruction. */
   get eip(): number {
@@ -266,12 +340,12 @@ export class EmitContext {
     if (r < 4) return m.i32.and(this.reg32(r), this.c(0xff));
     return m.i32.and(m.i32.shr_u(this.reg32(r - 4), this.c(8)), this.c(0xff));
   }
-  /** Sets register r to the 32-bit `v`, writing through to the state. */
+  /** Sets register r to the 32-bit `v` (stored to the state when something can observe it). */
   setReg32(r: number, v: Expr): void {
-    const m = this.m;
     this.#loaded[r] = true;
-    this.stmts.push(m.local.set(L_REG0 + r, v));
-    this.stmts.push(this.storeState(r * 4, this.get(L_REG0 + r)));
+    this.#dirty |= 1 << r;
+    this.#written |= 1 << r;
+    this.stmts.push(this.m.local.set(L_REG0 + r, v));
   }
   /** Writes `size` bytes of `v` to register r, keeping the other bytes. */
   writeReg(r: number, size: number, v: Expr): void {
@@ -297,14 +371,53 @@ export class EmitContext {
   forgetRegs(): void {
     this.#loaded.fill(false);
   }
+  /**
+   * A statement storing every register that may differ from the state here (filled in by
+   * `finish()`, once the registers the whole function writes are known).
+   */
+  regStores(): Expr {
+    const block = this.m.block(null, []);
+    this.#pads.push({ block, dirty: this.#dirty, sinceEntry: this.#sinceEntry });
+    return block;
+  }
+  /** Stores the dirty registers now (before a callout that reads or changes them). */
+  flushRegs(): void {
+    this.stmts.push(this.regStores());
+    this.#dirty = 0;
+    this.#sinceEntry = false;
+  }
+  /** Fills in the register-store placeholders; call once after the last statement. */
+  finish(): void {
+    // binaryen.js has Block.appendChild but its typings leave it out.
+    const block = (this.b as unknown as {
+      Block: { appendChild(block: Expr, child: Expr): number };
+    }).Block;
+    for (const pad of this.#pads) {
+      const regs = pad.dirty | (pad.sinceEntry ? this.#written : 0);
+      for (let r = 0; r < 8; r++) {
+        if ((regs & (1 << r)) !== 0) {
+          block.appendChild(pad.block, this.storeState(r * 4, this.get(L_REG0 + r)));
+        }
+      }
+    }
+    this.#pads = [];
+  }
 
   // ---- lazy flags --------------------------------------------------------------------------
 
-  /** Statements storing the pending record (none when the state already holds it). */
+  /**
+   * Statements making the state exact before something that can observe it or fault: the dirty
+   * registers and the pending flag record.
+   */
   spill(): Expr[] {
+    return [this.regStores(), ...this.spillFlags()];
+  }
+  /** Statements storing the pending record (none when the state already holds it). */
+  private spillFlags(): Expr[] {
     const p = this.#pending;
     if (p === null) return [];
     if (p.op === PENDING_MUL) return this.spillMul(p);
+    if (p.op === PENDING_CANON) return [this.spillCanon()];
     const out = [
       this.storeState(OFF_LAZY_OP, this.c(p.op)),
       this.storeState(OFF_LAZY_A, this.get(p.a)),
@@ -339,9 +452,29 @@ export class EmitContext {
   setMulFlags(low: number, over: number): void {
     this.#pending = { op: PENDING_MUL, bits: 32, a: low, b: over, res: low, cf: -1 };
   }
+  /** Stores the record held in the canonical locals, unless the state already holds it. */
+  private spillCanon(): Expr {
+    const m = this.m;
+    const [op, size, a, b, res, cf] = this.#canon;
+    const kept = m.i32.and(this.loadState(OFF_EFLAGS), this.c(~1));
+    return m.if(
+      m.i32.ne(this.get(op), this.c(FLAGS_IN_STATE)),
+      m.block(null, [
+        this.storeState(OFF_LAZY_OP, this.get(op)),
+        this.storeState(OFF_LAZY_A, this.get(a)),
+        this.storeState(OFF_LAZY_B, this.get(b)),
+        this.storeState(OFF_LAZY_RES, this.get(res)),
+        this.storeState(OFF_LAZY_SIZE, this.get(size)),
+        m.if(
+          m.i32.ge_s(this.get(cf), this.c(0)),
+          this.storeState(OFF_EFLAGS, m.i32.or(kept, this.get(cf))),
+        ),
+      ]),
+    );
+  }
   /** Stores the pending record now and forgets it (before a callout). */
   flushFlags(): void {
-    this.stmts.push(...this.spill());
+    this.stmts.push(...this.spillFlags());
     this.#pending = null;
   }
   /** Records a flag-writing result (locals a, b, res) as the pending lazy record. */
@@ -435,7 +568,7 @@ export class EmitContext {
     const test = cc >> 1;
     let e = this.#pending === null ? null : this.conditionInline(this.#pending, test);
     if (e === null) {
-      this.stmts.push(...this.spill());
+      this.stmts.push(...this.spillFlags());
       e = m.call(HOST.cond, [this.c(test << 1)], this.b.i32);
     }
     return (cc & 1) !== 0 ? m.i32.eqz(e) : e;
@@ -734,35 +867,138 @@ export class EmitContext {
   callout(): void {
     const m = this.m;
     this.flushFlags();
+    this.flushRegs();
     const stop = m.call(HOST.callout, [this.site(), this.doneBefore()], this.b.i32);
     this.stmts.push(m.local.set(L_STOP, stop));
     this.forgetRegs();
     this.stmts.push(m.if(this.get(L_STOP), m.return(this.doneAfter())));
   }
+  // ---- regions -----------------------------------------------------------------------------
+
   /**
-   * The back-edge of a self-loop: count the iteration, then either run another one (if the
-   * budget allows) or leave with EIP at the entry.
+   * Starts a region function: every register loaded into its local (the state a loop header
+   * expects), the canonical flag record empty. Call after `prologue()`, before the first
+   * `enterMember`.
+   * @param layout the member blocks
    */
-  backEdge(label: string): Expr {
-    const m = this.m;
-    const n = this.plan.instrs.length;
-    const stmts = [
-      m.local.set(L_DONE, m.i32.add(this.get(L_DONE), this.c(n))),
-      m.if(
-        m.i32.gt_u(m.i32.add(this.get(L_DONE), this.c(n)), this.get(L_BUDGET)),
-        m.block(null, [
-          this.storeState(OFF_EIP, this.c(this.plan.entryEip)),
-          m.return(this.get(L_DONE)),
-        ]),
-      ),
-    ];
-    // The loop header expects every register in its local.
-    const saved = this.stmts.length;
+  beginRegion(layout: RegionLayout): void {
+    this.#region = layout;
+    for (let n = 0; n < 6; n++) this.#canon.push(this.tmp());
+    this.#next = this.tmp();
     this.loadAll();
-    stmts.push(...this.stmts.splice(saved));
-    stmts.push(m.br(label));
-    return m.block(null, stmts);
+    this.emit(this.m.local.set(this.#canon[0], this.c(FLAGS_IN_STATE)));
+    if (layout.table) {
+      this.emit(this.m.local.set(this.#next, this.m.global.get(REGION_START, this.b.i32)));
+    }
   }
+  /**
+   * Starts member block j of the region: it may be entered from several edges, so every
+   * register is in its local but may differ from the state, and the flag record is in the state
+   * or (when the block replaces the flags before reading them) in the canonical locals.
+   * @param j the member's index
+   * @param plan the member block
+   * @param siteId the number naming it in host calls
+   */
+  enterMember(j: number, plan: BlockPlan, siteId: number): void {
+    const r = this.#region;
+    if (r === null) throw new RangeError("Cannot enter a region member outside a region");
+    this.#member = j;
+    this.plan = plan;
+    this.siteId = siteId;
+    this.#loaded.fill(true);
+    this.#dirty = 0;
+    this.#sinceEntry = true;
+    this.#pending = r.flagsLive[j]
+      ? null
+      : { op: PENDING_CANON, bits: 0, a: -1, b: -1, res: -1, cf: -1 };
+  }
+  /** Index of the region member entered at `eip`, or -1. */
+  memberAt(eip: number): number {
+    return this.#region === null ? -1 : this.#region.entries.indexOf(eip);
+  }
+  /**
+   * A statement leaving the current block (after its last instruction) for the constant EIP
+   * `target`: an edge inside the region when a member starts there, else an exit through the
+   * chain helper. It does not change what the context assumes about the code after it.
+   */
+  branchTo(target: number): Expr {
+    const j = this.memberAt(target);
+    return j < 0 ? this.m.block(null, this.exitTo(this.c(target))) : this.edgeTo(j);
+  }
+  /**
+   * An edge to member j: leave to the dispatcher with EIP at its entry if the budget does not
+   * cover all of it (or a stop was requested), else hand over the flag record as j expects it and
+   * branch there.
+   */
+  edgeTo(j: number): Expr {
+    const m = this.m;
+    const r = this.#region!;
+    const len = this.plan.instrs.length;
+    const saved = this.#save();
+    const start = this.stmts.length;
+    const over = m.i32.gt_u(
+      m.i32.add(this.get(L_DONE), this.c(len + r.lengths[j])),
+      this.get(L_BUDGET),
+    );
+    const leave = m.block(null, [
+      ...this.spill(),
+      this.storeState(OFF_EIP, this.c(r.entries[j])),
+      m.return(m.i32.add(this.get(L_DONE), this.c(len))),
+    ]);
+    this.emit(m.if(m.i32.or(over, this.get(L_STOP)), leave));
+    this.#flagsInto(j);
+    this.loadAll();
+    this.emit(m.local.set(L_DONE, m.i32.add(this.get(L_DONE), this.c(len))));
+    if (j <= this.#member) {
+      if (r.table) this.emit(m.local.set(this.#next, this.c(j)));
+      this.emit(m.br(REGION_LOOP));
+    } else this.emit(m.br(memberLabel(j)));
+    const out = this.stmts.splice(start);
+    this.#restore(saved);
+    return m.block(null, out);
+  }
+  /** The loop header's dispatch on the target member (table layout only). */
+  dispatch(): Expr {
+    const n = this.#region!.entries.length;
+    const names = Array.from({ length: n }, (_, j) => memberLabel(j));
+    return this.m.switch(names, names[0], this.get(this.#next));
+  }
+
+  #flagsInto(j: number): void {
+    const m = this.m;
+    if (this.#region!.flagsLive[j]) return this.flushFlags();
+    const [op, size, a, b, res, cf] = this.#canon;
+    let p = this.#pending;
+    if (p !== null && p.op === PENDING_CANON) return;
+    if (p !== null && p.op === PENDING_MUL) {
+      this.flushFlags();
+      p = null;
+    }
+    if (p === null) return this.emit(m.local.set(op, this.c(FLAGS_IN_STATE)));
+    this.emit(m.local.set(op, this.c(p.op)));
+    this.emit(m.local.set(size, this.c(p.bits)));
+    this.emit(m.local.set(a, this.get(p.a)));
+    this.emit(m.local.set(b, this.get(p.b)));
+    this.emit(m.local.set(res, this.get(p.res)));
+    this.emit(m.local.set(cf, p.cf >= 0 ? this.get(p.cf) : this.c(-1)));
+  }
+
+  #save(): SavedState {
+    return {
+      pending: this.#pending,
+      loaded: [...this.#loaded],
+      dirty: this.#dirty,
+      since: this.#sinceEntry,
+    };
+  }
+
+  #restore(s: SavedState): void {
+    this.#pending = s.pending;
+    this.#loaded = s.loaded;
+    this.#dirty = s.dirty;
+    this.#sinceEntry = s.since;
+  }
+
   /** Whether the pending record is cleared (the state holds the flags). */
   get flagsStored(): boolean {
     return this.#pending === null;

@@ -1,7 +1,8 @@
 /**
  * Inline near control transfer, mirroring `interp/control.ts`: jmp, jcc, call and ret (near,
- * 32-bit, flat CS), loop and jcxz. Each ends the block by storing EIP and returning, except a
- * branch back to the block's own entry, which becomes the back-edge of a wasm loop.
+ * 32-bit, flat CS), loop and jcxz. Each ends the block: a constant target that starts a block of
+ * the same region is an edge inside the function, anything else an exit through the chain
+ * helper.
  */
 
 import type { Instr } from "../../src/cpu/decode/instr.ts";
@@ -11,9 +12,6 @@ import { branchTarget } from "../plan.ts";
 import type { BlockMode, EmitContext, Expr } from "./context.ts";
 import type { EmitterTable } from "./emitter.ts";
 import { emitPeek, emitPush } from "./stack.ts";
-
-/** Label of the loop header in self-looping blocks. */
-export const LOOP_LABEL = "top";
 
 /**
  * Whether a near branch can be translated inline: 32-bit code and operand size, and a 4 GiB CS
@@ -27,17 +25,17 @@ function inlinable(ctx: EmitContext, i: Instr): boolean {
   return nearBranchInlinable(ctx.mode, i);
 }
 
-/** Leaves (or loops) on local `taken`: to the relative target if set, else falls through. */
+/** Leaves on local `taken`: to the relative target if set, else falls through. */
 function conditional(ctx: EmitContext, i: Instr, taken: Expr): void {
   const m = ctx.m;
   const c = ctx.let(taken);
-  ctx.flushFlags();
   const target = branchTarget(i, ctx.nextEip);
-  if (ctx.loop && target === ctx.plan.entryEip) {
-    ctx.emit(m.if(ctx.get(c), ctx.backEdge(LOOP_LABEL)));
-    ctx.emit(m.block(null, ctx.exitTo(ctx.c(ctx.nextEip))));
+  if (ctx.memberAt(target) >= 0 || ctx.memberAt(ctx.nextEip) >= 0) {
+    ctx.emit(m.if(ctx.get(c), ctx.branchTo(target)));
+    ctx.emit(ctx.branchTo(ctx.nextEip));
     return;
   }
+  // Both ways leave: one exit path with the EIP chosen by a select keeps the code small.
   const eip = m.select(ctx.get(c), ctx.c(target), ctx.c(ctx.nextEip));
   ctx.emit(m.block(null, ctx.exitTo(eip)));
 }
@@ -48,11 +46,7 @@ export const CONTROL_EMITTERS: EmitterTable = {
     if (!inlinable(ctx, i)) return false;
     const m = ctx.m;
     if (i.op.operands[0].kind === K_J) {
-      const target = branchTarget(i, ctx.nextEip);
-      if (ctx.loop && target === ctx.plan.entryEip) {
-        ctx.flushFlags();
-        ctx.emit(ctx.backEdge(LOOP_LABEL));
-      } else ctx.emit(m.block(null, ctx.exitTo(ctx.c(target))));
+      ctx.emit(ctx.branchTo(branchTarget(i, ctx.nextEip)));
       return true;
     }
     if (!ctx.operandsInlinable(i)) return false;
@@ -81,12 +75,13 @@ export const CONTROL_EMITTERS: EmitterTable = {
   call(ctx, i) {
     if (!inlinable(ctx, i) || !ctx.stackInlinable()) return false;
     const m = ctx.m;
-    let target: number;
-    if (i.op.operands[0].kind === K_J) target = ctx.let(ctx.c(branchTarget(i, ctx.nextEip)));
-    else {
-      if (!ctx.operandsInlinable(i)) return false;
-      target = ctx.readOperand(i, 0, 4);
+    if (i.op.operands[0].kind === K_J) {
+      emitPush(ctx, ctx.let(ctx.c(ctx.nextEip)), 4);
+      ctx.emit(ctx.branchTo(branchTarget(i, ctx.nextEip)));
+      return true;
     }
+    if (!ctx.operandsInlinable(i)) return false;
+    const target = ctx.readOperand(i, 0, 4);
     emitPush(ctx, ctx.let(ctx.c(ctx.nextEip)), 4);
     ctx.emit(m.block(null, ctx.exitTo(ctx.get(target))));
     return true;

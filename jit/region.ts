@@ -1,0 +1,229 @@
+/**
+ * Region formation for the JIT: from a hot block, the blocks of the same code page that lie on
+ * a cycle through it (a loop and its inner loops), ordered so most edges run forward, plus the
+ * flag liveness that decides how the lazy-flag record crosses each block boundary. Pure work on
+ * plans, no binaryen, so it can be tested alone (DESIGN.md §5: hot loops compiled as one
+ * function are where near-native speed comes from).
+ */
+
+import type { Instr } from "../src/cpu/decode/instr.ts";
+import { REP_NONE } from "../src/cpu/decode/instr.ts";
+import { K_I, K_ONE } from "../src/cpu/decode/operand.ts";
+import { F_END, F_STRING } from "../src/cpu/decode/table.ts";
+import { type BlockPlan, branchTarget } from "./plan.ts";
+
+/** Most blocks in one region. */
+export const MAX_REGION_BLOCKS = 16;
+/** Most instructions in one region (bounds the function's size and its compile time). */
+export const MAX_REGION_INSTRS = 400;
+/** Most blocks planned while searching for a region's cycles. */
+const MAX_EXPLORED = 32;
+
+/** A region: member 0 is the entry; `edges[j]` lists the member indices block j may branch to. */
+export interface RegionPlan {
+  /** The member blocks, entry first, then in reverse post-order from the entry. */
+  readonly blocks: readonly BlockPlan[];
+  /** Direct successors of each member that are members too. */
+  readonly edges: readonly (readonly number[])[];
+  /** Per member, whether the lazy-flag record must be in the state at its entry (see `flagsReadFirst`). */
+  readonly flagsLive: readonly boolean[];
+  /** Whether some member branches to an earlier or the same member (the function loops). */
+  readonly loops: boolean;
+}
+
+/**
+ * Static successors of a block: relative branch targets and the fall-through, as EIPs. Calls
+ * lead to their target only (the return comes back through the dispatcher).
+ * @param plan the block
+ * @returns successor EIPs, possibly with duplicates
+ */
+export function successors(plan: BlockPlan): number[] {
+  const n = plan.instrs.length;
+  const last = plan.instrs[n - 1];
+  const next = plan.eips[n];
+  if ((last.op.flags & F_END) === 0) return [next];
+  const target = branchTarget(last, next);
+  switch (last.op.mnemonic) {
+    case "jcc":
+    case "loop":
+    case "jcxz":
+      return target < 0 ? [next] : [target, next];
+    case "jmp":
+      return target < 0 ? [] : [target];
+  }
+  return [];
+}
+
+/**
+ * Forms the region of a hot block: every block reachable from it (within the planner's reach
+ * and the bounds) from which it can be reached again.
+ * @param entry the hot block
+ * @param planAt plans the block at an EIP, or null when it is out of reach (another page)
+ * @returns the region, or null when the entry is on no cycle (compile it as a plain block)
+ * @example A two-block loop
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { planBlock } from "./plan.ts";
+ * import { formRegion } from "./region.ts";
+ * // 0: dec ecx; jz 5   3: jmp 0   5: ret
+ * const code = [0x49, 0x74, 0x02, 0xeb, 0xfb, 0xc3];
+ * const planAt = (eip: number) => planBlock({ fetch8: (e) => code[e] }, eip, true);
+ * const region = formRegion(planAt(0)!, planAt);
+ * assert.deepEqual(region?.blocks.map((b) => b.entryEip), [0, 3]);
+ * ```
+ */
+export function formRegion(
+  entry: BlockPlan,
+  planAt: (eip: number) => BlockPlan | null,
+): RegionPlan | null {
+  const byEip = new Map<number, BlockPlan>([[entry.entryEip, entry]]);
+  const succ = new Map<number, number[]>();
+  const queue = [entry];
+  while (queue.length > 0) {
+    const p = queue.shift()!;
+    const out = successors(p);
+    succ.set(p.entryEip, out);
+    for (const eip of out) {
+      if (byEip.has(eip) || byEip.size >= MAX_EXPLORED) continue;
+      const q = planAt(eip);
+      if (q === null) continue;
+      byEip.set(eip, q);
+      queue.push(q);
+    }
+  }
+  // Blocks that reach the entry again, by a backward search over the explored edges.
+  const preds = new Map<number, number[]>();
+  for (const [from, outs] of succ) {
+    for (const to of outs) {
+      if (!byEip.has(to)) continue;
+      const list = preds.get(to);
+      if (list === undefined) preds.set(to, [from]);
+      else list.push(from);
+    }
+  }
+  const onCycle = new Set<number>();
+  const work = [...(preds.get(entry.entryEip) ?? [])];
+  while (work.length > 0) {
+    const eip = work.pop()!;
+    if (onCycle.has(eip)) continue;
+    onCycle.add(eip);
+    work.push(...(preds.get(eip) ?? []));
+  }
+  if (!onCycle.has(entry.entryEip)) return null;
+  const order = reversePostOrder(entry.entryEip, (eip) => succ.get(eip) ?? [], onCycle);
+  const blocks: BlockPlan[] = [];
+  let instrs = 0;
+  for (const eip of order) {
+    const p = byEip.get(eip)!;
+    if (blocks.length >= MAX_REGION_BLOCKS || instrs + p.instrs.length > MAX_REGION_INSTRS) {
+      continue;
+    }
+    blocks.push(p);
+    instrs += p.instrs.length;
+  }
+  const index = new Map(blocks.map((p, j) => [p.entryEip, j]));
+  let loops = false;
+  const edges = blocks.map((p, j) => {
+    const out: number[] = [];
+    for (const eip of successors(p)) {
+      const to = index.get(eip);
+      if (to === undefined || out.includes(to)) continue;
+      out.push(to);
+      if (to <= j) loops = true;
+    }
+    return out;
+  });
+  if (!loops) return null;
+  return { blocks, edges, flagsLive: blocks.map((p) => flagsReadFirst(p.instrs)), loops };
+}
+
+function reversePostOrder(
+  start: number,
+  next: (eip: number) => readonly number[],
+  keep: ReadonlySet<number>,
+): number[] {
+  const seen = new Set<number>([start]);
+  const post: number[] = [];
+  const stack: { eip: number; at: number }[] = [{ eip: start, at: 0 }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    const outs = next(top.eip);
+    if (top.at < outs.length) {
+      const to = outs[top.at++];
+      if (keep.has(to) && !seen.has(to)) {
+        seen.add(to);
+        stack.push({ eip: to, at: 0 });
+      }
+      continue;
+    }
+    post.push(top.eip);
+    stack.pop();
+  }
+  return post.reverse();
+}
+
+/** Instructions that replace every arithmetic flag without reading any. */
+const FLAG_WRITERS = new Set([
+  "add",
+  "or",
+  "and",
+  "sub",
+  "xor",
+  "cmp",
+  "test",
+  "neg",
+  "imul2",
+  "imul3",
+]);
+/** Instructions that neither read nor write the arithmetic flags. */
+const FLAG_NEUTRAL = new Set([
+  "mov",
+  "movzx",
+  "movsx",
+  "lea",
+  "push",
+  "pop",
+  "nop",
+  "xchg",
+  "cbw",
+  "cwd",
+  "not",
+  "jmp",
+  "call",
+  "ret",
+  "loop",
+  "jcxz",
+  "bswap",
+  "movs",
+  "stos",
+  "lods",
+]);
+/** Shifts whose flags come from the result when the count is a constant in range. */
+const SHIFTS = new Set(["shl", "sal", "shr", "sar"]);
+
+function writesAllFlags(i: Instr): boolean {
+  const mnemonic = i.op.mnemonic;
+  if (FLAG_WRITERS.has(mnemonic)) return true;
+  if (!SHIFTS.has(mnemonic)) return false;
+  const kind = i.op.operands[1]?.kind;
+  const count = kind === K_ONE ? 1 : kind === K_I ? i.imm & 31 : 0;
+  const size = i.size1 === 0 ? 1 : i.size1;
+  return count > 0 && count < size * 8;
+}
+
+/**
+ * Whether a block may read the arithmetic flags its entry receives: some instruction reads them
+ * (or is of a kind not known to leave them alone) before one replaces them all. When it cannot,
+ * the record can cross the edge into it in locals, stored only if something faults or leaves
+ * first.
+ * @param instrs the block's instructions
+ * @returns true when the incoming record should be in the state at the block's entry
+ */
+export function flagsReadFirst(instrs: readonly Instr[]): boolean {
+  for (const i of instrs) {
+    if (i.rep !== REP_NONE && (i.op.flags & F_STRING) !== 0) return true; // callouts
+    if (writesAllFlags(i)) return false;
+    if (!FLAG_NEUTRAL.has(i.op.mnemonic)) return true;
+  }
+  return false;
+}
