@@ -49,6 +49,7 @@ export function successors(plan: BlockPlan): number[] {
     case "jcxz":
       return target < 0 ? [next] : [target, next];
     case "jmp":
+    case "call":
       return target < 0 ? [] : [target];
   }
   return [];

@@ -1,0 +1,78 @@
+/** Tests of region formation and flag liveness (jit/region.ts), on plans only. */
+
+import assert from "node:assert/strict";
+import { planBlock } from "../../jit/plan.ts";
+import { flagsReadFirst, formRegion, successors } from "../../jit/region.ts";
+import { hex } from "./_agree.ts";
+
+function planner(code: number[]) {
+  return (eip: number) => planBlock({ fetch8: (e) => code[e] ?? 0xf4 }, eip, true);
+}
+
+/** Nested loops: outer at 5, inner at 10, exit spin at 26. */
+const NESTED = hex(
+  "be 00 00 00 00" + // 0: mov esi,0
+    " b9 07 00 00 00" + // 5: outer: mov ecx,7
+    " 01 c8 31 c3 49 75 f9" + // 10: inner: add eax,ecx; xor ebx,eax; dec ecx; jnz inner
+    " 46 81 fe e8 03 00 00 72 eb" + // 17: inc esi; cmp esi,1000; jb outer
+    " eb fe", // 26: spin: jmp spin
+);
+
+Deno.test("formRegion() of an outer loop holds its inner loop, entry first, edges by index", () => {
+  const planAt = planner(NESTED);
+  const region = formRegion(planAt(5)!, planAt);
+  assert.ok(region !== null);
+  // The block at 5 runs on into the first inner iteration (mov ecx does not end a block).
+  assert.deepEqual(region.blocks.map((b) => b.entryEip), [5, 10, 17]);
+  assert.deepEqual(region.edges, [[1, 2], [1, 2], [0]]);
+  assert.ok(region.loops);
+});
+
+Deno.test("formRegion() of an inner loop takes the enclosing loop too (it comes back)", () => {
+  const planAt = planner(NESTED);
+  const region = formRegion(planAt(10)!, planAt);
+  assert.deepEqual(region?.blocks.map((b) => b.entryEip), [10, 17, 5]);
+  assert.deepEqual(region?.edges, [[0, 1], [2], [0, 1]]);
+});
+
+Deno.test("formRegion() of a self-loop is one block", () => {
+  const planAt = planner(hex("49 75 fd c3")); // L: dec ecx; jnz L; ret
+  const region = formRegion(planAt(0)!, planAt);
+  assert.deepEqual(region?.edges, [[0]]);
+});
+
+Deno.test("formRegion() returns null for a block on no cycle, or when blocks are out of reach", () => {
+  const planAt = planner(NESTED);
+  assert.equal(formRegion(planAt(0)!, planAt), null);
+  assert.equal(formRegion(planAt(5)!, (eip) => (eip === 5 ? planAt(5) : null)), null);
+});
+
+Deno.test("successors() follows jcc both ways, jmp to its target, and nothing past ret", () => {
+  const cases: [string, number[]][] = [
+    ["75 fe", [0, 2]], // jnz $
+    ["eb 02", [4]], // jmp $+4
+    ["c3", []], // ret
+    ["e8 00 00 00 00", [5]], // call $+5: the callee
+  ];
+  for (const [code, want] of cases) {
+    const plan = planBlock({ fetch8: (e) => hex(code)[e] ?? 0x90 }, 0, true, 1)!;
+    assert.deepEqual(successors(plan), want, code);
+  }
+});
+
+Deno.test("flagsReadFirst() says whether a block may read the flags it is entered with", () => {
+  const cases: [string, boolean][] = [
+    ["01 c8 75 fe", false], // add eax,ecx; jnz: replaced first
+    ["8b 13 01 d7", false], // mov edx,[ebx]; add edi,edx: a move leaves them
+    ["75 fe", true], // jnz reads them
+    ["49 75 fe", true], // dec keeps CF: reads it
+    ["c1 e0 03 75 fe", false], // shl eax,3 replaces them
+    ["d3 e0 75 fe", true], // shl eax,cl may shift by 0
+    ["f3 a5", true], // rep movsd: a callout
+    ["90 c3", false], // nop; ret: passed on to whatever follows
+  ];
+  for (const [code, want] of cases) {
+    const plan = planBlock({ fetch8: (e) => hex(code)[e] ?? 0xc3 }, 0, true)!;
+    assert.equal(flagsReadFirst(plan.instrs), want, code);
+  }
+});
