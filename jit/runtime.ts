@@ -327,8 +327,10 @@ export class JitEngine {
           done = this.#faultDone + 1;
           cpu.eip = cpu.startEip;
           if (!deliverFault(cpu, e)) {
-            stats.jittedInstructions += done;
-            return { retired: retired + done, tripleFault: true };
+            // As in the interpreter, an instruction whose fault shuts the machine down does
+            // not retire.
+            stats.jittedInstructions += done - 1;
+            return { retired: retired + done - 1, tripleFault: true };
           }
           cpu.stopRequested = true;
         }
