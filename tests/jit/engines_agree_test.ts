@@ -8,7 +8,7 @@ import {
   OFF_IDTR_BASE,
   OFF_IDTR_LIMIT,
 } from "../../src/cpu/state.ts";
-import { assertEnginesAgree, type Scenario } from "./_agree.ts";
+import { assertEnginesAgree, fillRandom, type Scenario } from "./_agree.ts";
 
 /** Both thresholds the brief asks for: compile on first sight, and the default. */
 const MODES = [{ threshold: 0 }, { threshold: 50 }, { threshold: 3, batch: 4 }];
@@ -125,17 +125,6 @@ Deno.test("JIT and interpreter agree on an ALU loop (add, xor, lea, shifts, setc
     ],
   });
 });
-
-/** Pseudo-random bytes for data areas. */
-function fillRandom(cpu: Cpu, addr: number, length: number, seed: number): void {
-  const bytes = new Uint8Array(length);
-  let x = seed;
-  for (let n = 0; n < length; n++) {
-    x = (Math.imul(x, 1103515245) + 12345) | 0;
-    bytes[n] = x >>> 24;
-  }
-  cpu.mem.write(addr, bytes);
-}
 
 Deno.test("JIT and interpreter agree on a memory loop (loads, stores, RMW, push/pop, xchg, loop)", async () => {
   await agree("memory", {
