@@ -8,7 +8,7 @@
 
 import type { Instr } from "../src/cpu/decode/instr.ts";
 import { REP_NONE } from "../src/cpu/decode/instr.ts";
-import { K_I, K_ONE } from "../src/cpu/decode/operand.ts";
+import { K_I, K_J, K_ONE } from "../src/cpu/decode/operand.ts";
 import { F_END, F_STRING } from "../src/cpu/decode/table.ts";
 import { type BlockPlan, branchTarget } from "./plan.ts";
 
@@ -18,6 +18,8 @@ export const MAX_REGION_BLOCKS = 16;
 export const MAX_REGION_INSTRS = 400;
 /** Most blocks planned while searching for a region's cycles. */
 const MAX_EXPLORED = 32;
+/** Most entries of a jump table read while forming a region. */
+const MAX_TABLE = 32;
 
 /** A region: member 0 is the entry; `edges[j]` lists the member indices block j may branch to. */
 export interface RegionPlan {
@@ -29,6 +31,48 @@ export interface RegionPlan {
   readonly flagsLive: readonly boolean[];
   /** Whether some member branches to an earlier or the same member (the function loops). */
   readonly loops: boolean;
+  /**
+   * Per member ending in an indirect transfer, the members it most likely goes to, which it
+   * checks its target against before leaving the region: for `ret`, the members starting right
+   * after a call; for `jmp` through a jump table, the table's targets that are members.
+   */
+  readonly indirect: readonly (readonly number[])[];
+}
+
+/** Reads the i32 at an address of the code's page, or null when it is elsewhere. */
+export type Read32 = (addr: number) => number | null;
+
+/**
+ * Targets of a `jmp [table + reg*4]` ending the block, read from the table as it is now while
+ * they stay on the table's page (where the code must be, for the targets to be members), or up
+ * to the block's `cmp reg, imm` range check when it has one. Only a guess at where the jump
+ * goes: the compiled code compares the real target with them.
+ * @param plan the block
+ * @param read32 reads the table
+ * @returns the targets, possibly empty
+ */
+export function tableTargets(plan: BlockPlan, read32: Read32): number[] {
+  const n = plan.instrs.length;
+  const last = plan.instrs[n - 1];
+  if (
+    last.op.mnemonic !== "jmp" || last.op.operands[0].kind === K_J || last.mod === 3 ||
+    last.base !== -1 || last.index < 0 || last.scale !== 2
+  ) return [];
+  let count = MAX_TABLE;
+  for (let k = 0; k < n - 1; k++) {
+    const i = plan.instrs[k];
+    if (i.op.mnemonic === "cmp" && i.op.operands[1]?.kind === K_I) {
+      count = Math.min(MAX_TABLE, (i.imm >>> 0) + 1);
+    }
+  }
+  const out: number[] = [];
+  for (let e = 0; e < count; e++) {
+    const addr = (last.disp + 4 * e) | 0;
+    const v = read32(addr);
+    if (v === null || ((v ^ addr) >>> 12) !== 0) break;
+    if (!out.includes(v)) out.push(v);
+  }
+  return out;
 }
 
 /**
@@ -56,10 +100,23 @@ export function successors(plan: BlockPlan): number[] {
 }
 
 /**
+ * Successors for region formation: `successors` plus the return point of a call, since the
+ * callee's `ret` comes back there (checked at run time, see `RegionPlan.returnSites`).
+ */
+function flow(plan: BlockPlan, read32: Read32 | undefined): number[] {
+  const out = successors(plan);
+  const n = plan.instrs.length;
+  if (plan.instrs[n - 1].op.mnemonic === "call") out.push(plan.eips[n]);
+  else if (read32 !== undefined) out.push(...tableTargets(plan, read32));
+  return out;
+}
+
+/**
  * Forms the region of a hot block: every block reachable from it (within the planner's reach
  * and the bounds) from which it can be reached again.
  * @param entry the hot block
  * @param planAt plans the block at an EIP, or null when it is out of reach (another page)
+ * @param read32 reads jump tables on the code's page (without it, they are not followed)
  * @returns the region, or null when the entry is on no cycle (compile it as a plain block)
  * @example A two-block loop
  * ```ts
@@ -76,13 +133,14 @@ export function successors(plan: BlockPlan): number[] {
 export function formRegion(
   entry: BlockPlan,
   planAt: (eip: number) => BlockPlan | null,
+  read32?: Read32,
 ): RegionPlan | null {
   const byEip = new Map<number, BlockPlan>([[entry.entryEip, entry]]);
   const succ = new Map<number, number[]>();
   const queue = [entry];
   while (queue.length > 0) {
     const p = queue.shift()!;
-    const out = successors(p);
+    const out = flow(p, read32);
     succ.set(p.entryEip, out);
     for (const eip of out) {
       if (byEip.has(eip) || byEip.size >= MAX_EXPLORED) continue;
@@ -91,6 +149,27 @@ export function formRegion(
       byEip.set(eip, q);
       queue.push(q);
     }
+  }
+  // A ret goes back to where some call of the region would return: with those edges, a
+  // recursive function's return paths are on its cycle too.
+  const returns = [...succ.keys()].filter((eip) => {
+    const p = byEip.get(eip)!;
+    return p.instrs[p.instrs.length - 1].op.mnemonic === "call" &&
+      byEip.has(p.eips[p.instrs.length]);
+  }).map((eip) => {
+    const p = byEip.get(eip)!;
+    return p.eips[p.instrs.length];
+  });
+  // In a recursive function every return path leads back into its body (to the return points,
+  // or through the caller's next call), so its rets count as reaching the entry.
+  const recursive = [...byEip.values()].some((p) => {
+    const n = p.instrs.length;
+    return p.instrs[n - 1].op.mnemonic === "call" &&
+      branchTarget(p.instrs[n - 1], p.eips[n]) === entry.entryEip;
+  });
+  const fromRet = recursive ? [...returns, entry.entryEip] : returns;
+  for (const [eip, p] of byEip) {
+    if (p.instrs[p.instrs.length - 1].op.mnemonic === "ret") succ.set(eip, fromRet);
   }
   // Blocks that reach the entry again, by a backward search over the explored edges.
   const preds = new Map<number, number[]>();
@@ -126,7 +205,7 @@ export function formRegion(
   let loops = false;
   const edges = blocks.map((p, j) => {
     const out: number[] = [];
-    for (const eip of successors(p)) {
+    for (const eip of succ.get(p.entryEip) ?? []) {
       const to = index.get(eip);
       if (to === undefined || out.includes(to)) continue;
       out.push(to);
@@ -135,7 +214,20 @@ export function formRegion(
     return out;
   });
   if (!loops) return null;
-  return { blocks, edges, flagsLive: blocks.map((p) => flagsReadFirst(p.instrs)), loops };
+  const returnSites: number[] = [];
+  for (const p of blocks) {
+    const n = p.instrs.length;
+    const to = p.instrs[n - 1].op.mnemonic === "call" ? index.get(p.eips[n]) : undefined;
+    if (to !== undefined && !returnSites.includes(to)) returnSites.push(to);
+  }
+  const members = (eips: number[]) => [...new Set(eips.flatMap((e) => index.get(e) ?? []))];
+  const indirect = blocks.map((p) => {
+    const last = p.instrs[p.instrs.length - 1].op.mnemonic;
+    if (last === "ret") return returnSites;
+    return read32 === undefined ? [] : members(tableTargets(p, read32));
+  });
+  const flagsLive = blocks.map((p) => flagsReadFirst(p.instrs));
+  return { blocks, edges, flagsLive, loops, indirect };
 }
 
 function reversePostOrder(

@@ -435,7 +435,14 @@ export class JitEngine {
       if (this.#cache.lookup(host, eip, modeKey(p.mode)) !== undefined) return null;
       return this.#plan(host, eip)?.plan ?? null;
     };
-    const region = formRegion(p.plan, planAt);
+    const u8 = this.#cpu.u8;
+    const read32 = (addr: number): number | null => {
+      const off = entryOff + ((addr - p.plan.entryEip) | 0);
+      if (off < 0 || off > 0x1000 - 4) return null;
+      const at = p.host - entryOff + off;
+      return (u8[at] | (u8[at + 1] << 8) | (u8[at + 2] << 16) | (u8[at + 3] << 24)) >>> 0;
+    };
+    const region = formRegion(p.plan, planAt, read32);
     return region === null ? p : { ...p, region };
   }
 

@@ -268,6 +268,7 @@ function translateRegion(
     lengths: blocks.map((p) => p.instrs.length),
     flagsLive: region.flagsLive,
     table,
+    indirect: region.indirect,
   });
   const preamble = ctx.stmts.splice(0);
   let count = 0;

@@ -155,6 +155,8 @@ export interface RegionLayout {
    * several entries, or an edge goes back to a member other than the first.
    */
   readonly table: boolean;
+  /** Per member, the members its final indirect transfer checks its target against. */
+  readonly indirect?: readonly (readonly number[])[];
 }
 
 /** Module global holding the member a region function starts at (set by its entry stubs). */
@@ -862,6 +864,28 @@ export class EmitContext {
         i32,
       ),
     ];
+  }
+  /**
+   * Statements leaving the block for the EIP in local `t`, known only at run time: when it is
+   * the entry of one of the region members `candidates`, an edge inside the function (no chain
+   * helper, no reload of the registers), else `exitTo`.
+   * @param t local holding the target EIP
+   * @param candidates member indices worth checking
+   */
+  indirectTo(t: number, candidates: readonly number[]): Expr[] {
+    const m = this.m;
+    const r = this.#region;
+    const out: Expr[] = [];
+    if (r !== null) {
+      for (const j of candidates) {
+        out.push(m.if(m.i32.eq(this.get(t), this.c(r.entries[j])), this.edgeTo(j)));
+      }
+    }
+    return [...out, ...this.exitTo(this.get(t))];
+  }
+  /** Likely targets of the current member's final indirect transfer (none outside a region). */
+  get indirectCandidates(): readonly number[] {
+    return this.#region?.indirect?.[this.#member] ?? [];
   }
   /** Runs the current instruction through the interpreter handler (a host callout). */
   callout(): void {

@@ -51,7 +51,7 @@ export const CONTROL_EMITTERS: EmitterTable = {
     }
     if (!ctx.operandsInlinable(i)) return false;
     const t = ctx.readOperand(i, 0, 4);
-    ctx.emit(m.block(null, ctx.exitTo(ctx.get(t))));
+    ctx.emit(m.block(null, ctx.indirectTo(t, ctx.indirectCandidates)));
     return true;
   },
   jcc(ctx, i) {
@@ -92,7 +92,7 @@ export const CONTROL_EMITTERS: EmitterTable = {
     const t = emitPeek(ctx, 4);
     const pop = 4 + (i.op.operands.length > 0 ? i.imm & 0xffff : 0);
     ctx.setReg32(ESP, m.i32.add(ctx.reg32(ESP), ctx.c(pop)));
-    ctx.emit(m.block(null, ctx.exitTo(ctx.get(t))));
+    ctx.emit(m.block(null, ctx.indirectTo(t, ctx.indirectCandidates)));
     return true;
   },
 };

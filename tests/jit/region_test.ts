@@ -2,7 +2,7 @@
 
 import assert from "node:assert/strict";
 import { planBlock } from "../../jit/plan.ts";
-import { flagsReadFirst, formRegion, successors } from "../../jit/region.ts";
+import { flagsReadFirst, formRegion, successors, tableTargets } from "../../jit/region.ts";
 import { hex } from "./_agree.ts";
 
 function planner(code: number[]) {
@@ -75,4 +75,29 @@ Deno.test("flagsReadFirst() says whether a block may read the flags it is entere
     const plan = planBlock({ fetch8: (e) => hex(code)[e] ?? 0xc3 }, 0, true)!;
     assert.equal(flagsReadFirst(plan.instrs), want, code);
   }
+});
+
+Deno.test("formRegion() takes a call's return point and lists it for the region's rets", () => {
+  // 0: f: cmp eax,2; jb 0x10   5: dec eax; call f   0xb: add ebx,eax; ret (twice)   0x10: ret
+  const code = hex("83 f8 02 72 0b 48 e8 f5 ff ff ff 01 c3 c3 90 90 c3");
+  const planAt = planner(code);
+  const region = formRegion(planAt(0)!, planAt);
+  assert.ok(region !== null);
+  const at = (eip: number) => region.blocks.findIndex((b) => b.entryEip === eip);
+  assert.deepEqual(region.blocks.map((b) => b.entryEip).sort((a, b) => a - b), [0, 5, 0xb, 0x10]);
+  assert.deepEqual(region.indirect[at(0xb)], [at(0xb)]);
+  assert.deepEqual(region.indirect[at(0x10)], [at(0xb)]);
+  assert.deepEqual(region.indirect[at(5)], []);
+});
+
+Deno.test("tableTargets() reads a switch's table on the page, bounded by its range check", () => {
+  const code = hex("83 f8 02 ff 24 85 20 00 00 00"); // cmp eax,2; jmp [eax*4+0x20]
+  const plan = planBlock({ fetch8: (e) => code[e] }, 0, true)!;
+  const table = [0x40, 0x50, 0x40, 0x60, 0x2000];
+  const read32 = (a: number) => (a >= 0x20 && a < 0x34 ? table[(a - 0x20) / 4] : null);
+  assert.deepEqual(tableTargets(plan, read32), [0x40, 0x50]);
+  // Without a range check, entries are read until one leaves the table's page.
+  const bare = planBlock({ fetch8: (e) => code[e + 3] }, 0, true)!;
+  assert.deepEqual(tableTargets(bare, read32), [0x40, 0x50, 0x60]);
+  assert.deepEqual(tableTargets(planBlock({ fetch8: () => 0xc3 }, 0, true)!, read32), []);
 });

@@ -126,3 +126,38 @@ Deno.test("JIT and interpreter agree on self-modifying code inside a region", as
   }, 100);
   for (const cpu of cpus) assert.equal(cpu.mem.readU32(0x1006), 101, "every patch ran");
 });
+
+Deno.test("JIT and interpreter agree on recursion whose returns are region edges", async () => {
+  await agreeRegions({
+    steps: 40_000,
+    chunk: 997,
+    code: hex(
+      "b9 0a 00 00 00" + // 0: mov ecx,10
+        " b8 0c 00 00 00 51 e8 09 00 00 00" + // 5: L: mov eax,12; push ecx; call fib
+        " 59 01 c3 49 75 ef" + // 0x10: pop ecx; add ebx,eax; dec ecx; jnz L
+        " eb fe 90" + // 0x16: spin
+        " 83 f8 02 72 15" + // 0x19: fib: cmp eax,2; jb small
+        " 50 48 e8 f4 ff ff ff" + // 0x1e: push eax; dec eax; call fib
+        " 5a 50 8d 42 fe e8 ea ff ff ff" + // 0x25: pop edx; push eax; lea eax,[edx-2]; call fib
+        " 5a 01 d0 c3" + // 0x2f: pop edx; add eax,edx; ret
+        " c3", // 0x33: small: ret
+    ),
+    ranges: [[0x7e00, 0x200]],
+  });
+});
+
+Deno.test("JIT and interpreter agree on a dispatch loop through a jump table", async () => {
+  await agreeRegions({
+    steps: 5000,
+    chunk: 999,
+    code: hex(
+      "be 00 00 00 00 bf 00 01 00 00" + // 0: mov esi,0; mov edi,256
+        " 89 f0 83 e0 03 83 f8 03 77 1d" + // 0x0a: D: mov eax,esi; and eax,3; cmp eax,3; ja spin
+        " ff 24 85 34 10 00 00" + // 0x14: jmp [eax*4+0x1034]
+        " 01 f3 eb 0e 31 f3 eb 0a d1 c3 eb 06 29 f1 eb 02 90 90" + // 0x1b: four handlers
+        " 46 4f 75 d9" + // 0x2d: next: inc esi; dec edi; jnz D
+        " eb fe 90" + // 0x31: spin
+        " 1b 10 00 00 1f 10 00 00 23 10 00 00 27 10 00 00", // 0x34: the table
+    ),
+  }, 500);
+});
