@@ -35,6 +35,7 @@ import { STRING_EMITTERS } from "./emit/string.ts";
 import type { Emitter } from "./emit/emitter.ts";
 import { SHIFT_EMITTERS } from "./emit/shift.ts";
 import { STACK_EMITTERS } from "./emit/stack.ts";
+import { SYSTEM_EMITTERS } from "./emit/system.ts";
 import {
   JC_BASE,
   JC_EIP,
@@ -67,6 +68,7 @@ export const INLINE_EMITTERS: ReadonlyMap<string, Emitter> = new Map(
     ...STRING_EMITTERS,
     ...BIT_EMITTERS,
     ...EXCHANGE_EMITTERS,
+    ...SYSTEM_EMITTERS,
   }).filter(([mnemonic]) => !MISSING_MNEMONICS.includes(mnemonic)),
 );
 

@@ -8,7 +8,7 @@ import {
   OFF_IDTR_BASE,
   OFF_IDTR_LIMIT,
 } from "../../src/cpu/state.ts";
-import { assertEnginesAgree, fillRandom, type Scenario } from "./_agree.ts";
+import { assertEnginesAgree, fillRandom, hex, type Scenario } from "./_agree.ts";
 
 /** Both thresholds the brief asks for: compile on first sight, and the default. */
 const MODES = [{ threshold: 0 }, { threshold: 50 }, { threshold: 3, batch: 4 }];
@@ -716,4 +716,28 @@ Deno.test("JIT and interpreter agree on imul2/imul3 flags and movs/stos/lods in 
       0xF4, // hlt
     ],
   });
+});
+
+Deno.test("JIT and interpreter agree on invlpg after remapping the page a loop reads", async () => {
+  const cpus = await agree("invlpg", {
+    steps: 3000,
+    chunk: 250,
+    setup: (cpu) => {
+      installPaging(cpu);
+      cpu.mem.writeU32(0x300000, 0x1111);
+      cpu.mem.writeU32(0x301000, 0x2222);
+      cpu.setReg32(2, 0);
+    },
+    ranges: [[0x11800, 4]],
+    code: hex(
+      "b9 c8 00 00 00" + // 0: mov ecx,200
+        " 89 c8 83 e0 01 c1 e0 0c" + // 5: L: mov eax,ecx; and eax,1; shl eax,12
+        " 05 07 00 30 00 a3 00 18 01 00" + // 13: add eax,0x300007; mov [pte of 0x200000],eax
+        " 0f 01 3d 00 00 20 00" + // 23: invlpg [0x200000]
+        " 03 15 00 00 20 00 49 75 de" + // 30: add edx,[0x200000]; dec ecx; jnz L
+        " eb fe", // 39: spin
+    ),
+  });
+  // Without the flush, every read after the first would see the first frame.
+  for (const cpu of cpus) assert.equal(cpu.reg32(2), 100 * 0x1111 + 100 * 0x2222);
 });
