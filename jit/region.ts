@@ -1,6 +1,7 @@
 /**
  * Region formation for the JIT: from a hot block, the blocks of the same code page that lie on
- * a cycle through it (a loop and its inner loops), ordered so most edges run forward, plus the
+ * a cycle through it (a loop and its inner loops; a recursive function with its calls' return
+ * points; a switch's dispatch and its cases), ordered so most edges run forward, plus the
  * flag liveness that decides how the lazy-flag record crosses each block boundary. Pure work on
  * plans, no binaryen, so it can be tested alone (DESIGN.md §5: hot loops compiled as one
  * function are where near-native speed comes from).
@@ -77,7 +78,7 @@ export function tableTargets(plan: BlockPlan, read32: Read32): number[] {
 
 /**
  * Static successors of a block: relative branch targets and the fall-through, as EIPs. Calls
- * lead to their target only (the return comes back through the dispatcher).
+ * lead to their target only (formation adds the return point, which only a `ret` reaches).
  * @param plan the block
  * @returns successor EIPs, possibly with duplicates
  */
