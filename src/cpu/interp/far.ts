@@ -153,16 +153,7 @@ function protectedJmp(cpu: Cpu, sel: number, off: number, o32: boolean): void {
     return;
   }
   const type = attrs & 0xf;
-  if (type === TYPE_TSS16 || type === TYPE_TSS32) {
-    checkTssTarget(cpu, sel, d);
-    switchTask(cpu, sel, TASK_JMP, -1);
-    return;
-  }
-  if (type === TYPE_TASK_GATE) {
-    checkGate(cpu, sel, d);
-    switchTask(cpu, d.lo >>> 16, TASK_JMP, -1);
-    return;
-  }
+  if (farTaskSwitch(cpu, sel, d, type, TASK_JMP)) return;
   if (type !== TYPE_CALL_GATE16 && type !== TYPE_CALL_GATE32) raise(GP, sel & 0xfffc);
   checkGate(cpu, sel, d);
   const csSel = d.lo >>> 16;
@@ -173,6 +164,24 @@ function protectedJmp(cpu: Cpu, sel: number, off: number, o32: boolean): void {
   checkOffset(cd, target);
   commitCs(cpu, csSel, cd, cpu.cpl);
   cpu.eip = target;
+}
+
+/**
+ * A far jmp or call to a TSS or a task gate switches tasks (SDM vol. 3 §7.3); returns false when
+ * the descriptor is neither, leaving the caller to handle code segments and call gates.
+ */
+function farTaskSwitch(cpu: Cpu, sel: number, d: Descriptor, type: number, kind: number): boolean {
+  if (type === TYPE_TSS16 || type === TYPE_TSS32) {
+    checkTssTarget(cpu, sel, d);
+    switchTask(cpu, sel, kind, -1);
+    return true;
+  }
+  if (type === TYPE_TASK_GATE) {
+    checkGate(cpu, sel, d);
+    switchTask(cpu, d.lo >>> 16, kind, -1);
+    return true;
+  }
+  return false;
 }
 
 /** call far in protected mode. */
@@ -193,16 +202,7 @@ function protectedCall(cpu: Cpu, sel: number, off: number, o32: boolean): void {
     return;
   }
   const type = attrs & 0xf;
-  if (type === TYPE_TSS16 || type === TYPE_TSS32) {
-    checkTssTarget(cpu, sel, d);
-    switchTask(cpu, sel, TASK_CALL, -1);
-    return;
-  }
-  if (type === TYPE_TASK_GATE) {
-    checkGate(cpu, sel, d);
-    switchTask(cpu, d.lo >>> 16, TASK_CALL, -1);
-    return;
-  }
+  if (farTaskSwitch(cpu, sel, d, type, TASK_CALL)) return;
   if (type !== TYPE_CALL_GATE16 && type !== TYPE_CALL_GATE32) raise(GP, sel & 0xfffc);
   checkGate(cpu, sel, d);
   const gate32 = type === TYPE_CALL_GATE32;
