@@ -117,32 +117,20 @@ Deno.test("a triple fault ends the run with status 3, the last EIP and a registe
   assert.doesNotMatch(r.stderr, / {4}at /);
 });
 
-Deno.test("a guest that spins past --timeout ends with status 4", async () => {
-  // jmp $
-  const r = await jitvisor([
-    "run",
-    "--engine",
-    "interp",
-    "--timeout",
-    "300ms",
-    await tempFile(kernel([0xeb, 0xfe])),
-  ]);
-  assert.equal(r.code, 4);
-  assertOneLineError(r.stderr, /timed out/);
-});
+const LIMITS: Array<[string, string[], RegExp]> = [
+  ["spins past --timeout", ["--timeout", "300ms"], /timed out/],
+  ["spins past --max-instructions", ["--max-instructions", "1000"], /instruction limit/],
+];
 
-Deno.test("--max-instructions stops a spinning guest with status 4", async () => {
-  const r = await jitvisor([
-    "run",
-    "--engine",
-    "interp",
-    "--max-instructions",
-    "1000",
-    await tempFile(kernel([0xeb, 0xfe])),
-  ]);
-  assert.equal(r.code, 4);
-  assertOneLineError(r.stderr, /instruction limit/);
-});
+for (const [what, flags, pattern] of LIMITS) {
+  Deno.test(`a guest that ${what} ends with status 4 and one line`, async () => {
+    // jmp $
+    const image = await tempFile(kernel([0xeb, 0xfe]));
+    const r = await jitvisor(["run", "--engine", "interp", ...flags, image]);
+    assert.equal(r.code, 4);
+    assertOneLineError(r.stderr, pattern);
+  });
+}
 
 Deno.test("--stats reports instructions retired and exits by reason", async () => {
   const r = await jitvisor(["run", "--engine", "interp", "--stats", "guests/build/hello.elf"]);
@@ -168,14 +156,8 @@ Deno.test("every command answers --help with status 0", async () => {
 
 Deno.test("--timeout also ends a guest that keeps exiting to the monitor", async () => {
   // spin: in al, 0xe0 (a port nobody owns: an io exit every time); jmp spin
-  const r = await jitvisor([
-    "run",
-    "--engine",
-    "interp",
-    "--timeout",
-    "300ms",
-    await tempFile(kernel([0xe4, 0xe0, 0xeb, 0xfc])),
-  ]);
+  const image = await tempFile(kernel([0xe4, 0xe0, 0xeb, 0xfc]));
+  const r = await jitvisor(["run", "--engine", "interp", "--timeout", "300ms", image]);
   assert.equal(r.code, 4);
   assertOneLineError(r.stderr, /timed out/);
 });
