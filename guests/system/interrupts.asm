@@ -118,20 +118,9 @@ main:
     out 0x20, al
 
     ; --- real mode: int 0x30 through the IVT
-    mov esi, rm_start
-    mov edi, RM_BASE
-    mov ecx, rm_end - rm_start
-    rep movsb
-    mov [saved_esp], esp
-    jmp CODE16:RM(rm_entry)
+    GO_REAL_MODE
 pm_back:
-    mov ax, KDATA
-    mov ds, ax
-    mov es, ax
-    mov fs, ax
-    mov gs, ax
-    mov ss, ax
-    mov esp, [saved_esp]
+    RELOAD_FLAT_SEGMENTS
     lidt [idt_desc]
     CHECK "real mode int 0x30: handler ran", dword [RM(rm_ran)], 0x30
     CHECK "real mode int 0x30: AX returned", dword [RM(rm_ax)], 0x1235

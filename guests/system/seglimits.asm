@@ -8,8 +8,6 @@ SS_SEL    equ 0x48      ; data, base 0, limit 4 MiB - 1 (G=1), used as SS
 EDOWN_SEL equ 0x50      ; expand-down data, base 0, limit 0xFFF, B=1
 NP_SEL    equ 0x58      ; not-present data
 XO_SEL    equ 0x60      ; execute-only code
-RM_BASE   equ 0x8000
-%define RM(x) ((x) - rm_start + RM_BASE)
 
 section .text
 main:

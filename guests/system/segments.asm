@@ -127,20 +127,9 @@ main:
     ; --- real mode and unreal mode
     mov dword [0x200000], 0x600DF00D
     mov dword [0x200004], 0
-    mov esi, rm_start
-    mov edi, RM_BASE
-    mov ecx, rm_end - rm_start
-    rep movsb
-    mov [saved_esp], esp
-    jmp CODE16:RM(rm_entry)
+    GO_REAL_MODE
 pm_back:
-    mov ax, KDATA
-    mov ds, ax
-    mov es, ax
-    mov fs, ax
-    mov gs, ax
-    mov ss, ax
-    mov esp, [saved_esp]
+    RELOAD_FLAT_SEGMENTS
     PRINTLN "back in protected mode"
     CHECK "real mode CS seen", dword [RM(rm_cs)], 0x0000
     CHECK "real mode ds:[si] with DS=0x0700", dword [RM(rm_segread)], 0x600DF00D
