@@ -30,21 +30,30 @@ const GUEST_CFLAGS = [
   "guests/runtime",
 ];
 
-/** Extra flags for the runtime itself: keep gcc from turning memcpy's loop into a memcpy call. */
+/**
+ * Extra flags for the runtime and string.c (in both builds): keep gcc from turning memcpy's loop
+ * into a memcpy call.
+ */
 const RUNTIME_CFLAGS = ["-fno-tree-loop-distribute-patterns"];
 
-/** Flags for the native x86-64 Linux builds of the bench guests. */
+/**
+ * Flags for the native x86-64 Linux builds of the bench guests: the host's own ISA, but like the
+ * freestanding guest no builtins, so `memcpy(&w, p, 4)` is a call to string.c's memcpy in both.
+ */
 const NATIVE_CFLAGS = [
   "-O2",
   "-std=gnu11",
+  "-fno-builtin",
   "-fno-ident",
   "-Wall",
   "-Wextra",
   "-DJITVISOR_NATIVE",
   "-I",
   "guests/runtime",
-  "-Wl,--build-id=none",
 ];
+
+/** Linker flags for the native builds (through gcc, with the C library). */
+const NATIVE_LDFLAGS = ["-Wl,--build-id=none"];
 
 /**
  * Linker flags for assembly guests, exactly as guests/README.md gives them. The multiboot header
@@ -205,11 +214,34 @@ async function checkToolchain(): Promise<string> {
   return libgcc;
 }
 
+/** The runtime objects every C guest links with, built once per run into a temporary folder. */
+interface RuntimeObjects {
+  /** start.asm, runtime.c and string.c for the guest (i686). */
+  guest: string[];
+  /** string.c for the native builds (x86-64). */
+  native: string[];
+}
+
+/** Compiles the runtime into `tmp`. */
+async function buildRuntime(tmp: string): Promise<RuntimeObjects> {
+  const compile = (flags: string[], source: string, obj: string) =>
+    run("gcc", [...flags, ...RUNTIME_CFLAGS, "-c", "-o", obj, `guests/runtime/${source}`]);
+  const objects = {
+    guest: [`${tmp}/start.o`, `${tmp}/runtime.o`, `${tmp}/string.o`],
+    native: [`${tmp}/string-native.o`],
+  };
+  await run("nasm", ["-f", "elf32", "-o", objects.guest[0], "guests/runtime/start.asm"]);
+  await compile(GUEST_CFLAGS, "runtime.c", objects.guest[1]);
+  await compile(GUEST_CFLAGS, "string.c", objects.guest[2]);
+  await compile(NATIVE_CFLAGS, "string.c", objects.native[0]);
+  return objects;
+}
+
 /** Builds one guest into `tmp`; returns the paths (in `tmp`) of the image and native build. */
 async function buildGuest(
   guest: GuestSource,
   tmp: string,
-  runtime: string[],
+  runtime: RuntimeObjects,
   libgcc: string,
 ): Promise<{ image: string; native?: string }> {
   const obj = `${tmp}/${guest.image.replaceAll("/", "_")}.o`;
@@ -220,16 +252,18 @@ async function buildGuest(
     await run("ld", [...ASM_LDFLAGS, "-o", image, obj]);
   } else {
     await run("gcc", [...GUEST_CFLAGS, "-c", "-o", obj, guest.source]);
-    await run("ld", [...C_LDFLAGS, "-o", image, ...runtime, obj, libgcc]);
+    await run("ld", [...C_LDFLAGS, "-o", image, ...runtime.guest, obj, libgcc]);
   }
   if (!guest.native) return { image };
   const native = `${obj}.native`;
   await run("gcc", [
     ...NATIVE_CFLAGS,
+    ...NATIVE_LDFLAGS,
     "-o",
     native,
     guest.source,
     "guests/runtime/native_shim.c",
+    ...runtime.native,
   ]);
   return { image, native };
 }
@@ -286,16 +320,7 @@ export async function buildGuests(only: string[] = []): Promise<string[]> {
   if (unknown.length) throw new RangeError(`Unknown guest(s): ${unknown.join(", ")}`);
   const tmp = Deno.makeTempDirSync({ prefix: "jitvisor-guests-" });
   try {
-    const runtime = [`${tmp}/start.o`, `${tmp}/runtime.o`];
-    await run("nasm", ["-f", "elf32", "-o", runtime[0], "guests/runtime/start.asm"]);
-    await run("gcc", [
-      ...GUEST_CFLAGS,
-      ...RUNTIME_CFLAGS,
-      "-c",
-      "-o",
-      runtime[1],
-      "guests/runtime/runtime.c",
-    ]);
+    const runtime = await buildRuntime(tmp);
     const built = await mapLimited(
       guests,
       navigator.hardwareConcurrency || 2,

@@ -1,17 +1,36 @@
 /*
  * native_shim.c: lets a bench guest build as a native Linux program; the C library supplies
- * printf, exit and the string functions, and this file supplies main, rdtsc and the command
- * line (the program's arguments, joined by spaces).
+ * printf and exit, string.c the string functions, and this file main, rdtsc, the command line
+ * (the program's arguments, joined by spaces) and the host-clock side of the bench markers.
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
+#include <time.h>
 
 #include "runtime.h"
 
-#define CMDLINE_MAX 4096 /* longest command line kept; the rest is dropped */
+#define CMDLINE_MAX 4096                /* longest command line kept; the rest is dropped */
+#define NS_PER_S 1000000000LL           /* nanoseconds in a second */
+#define KERNEL_NS_KEY "bench-kernel-ns" /* src/bench/markers.ts reads KEY=N from stderr */
 
 static char native_cmdline[CMDLINE_MAX];
+static long long kernel_start_ns = -1; /* CLOCK_MONOTONIC at the first start marker, or -1 */
+
+static long long monotonic_ns(void) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (long long)now.tv_sec * NS_PER_S + now.tv_nsec;
+}
+
+/* As the monitor's timer: the first start counts, and every end reports (the last one wins). */
+void native_kernel_start(void) {
+  if (kernel_start_ns < 0) kernel_start_ns = monotonic_ns();
+}
+
+void native_kernel_end(void) {
+  long long end_ns = monotonic_ns();
+  if (kernel_start_ns >= 0) fprintf(stderr, KERNEL_NS_KEY "=%lld\n", end_ns - kernel_start_ns);
+}
 
 void runtime_init(uint32_t magic, struct multiboot_info *info) {
   (void)magic;

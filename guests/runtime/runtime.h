@@ -2,7 +2,8 @@
  * runtime.h: the freestanding runtime every C guest links against (COM1 output, printf, exit,
  * string functions, multiboot command line). Names and signatures follow the C library where a C
  * library function of the same name exists, so the same sources also build as native programs
- * (define JITVISOR_NATIVE and link native_shim.c instead of start.asm + runtime.c).
+ * (define JITVISOR_NATIVE and link native_shim.c instead of start.asm + runtime.c; string.c is
+ * linked into both).
  */
 #ifndef JITVISOR_RUNTIME_H
 #define JITVISOR_RUNTIME_H
@@ -32,10 +33,14 @@ struct multiboot_info {
 int kmain(uint32_t magic, struct multiboot_info *info);
 
 #ifdef JITVISOR_NATIVE
-/* Native builds take these from the C library. */
+/* Native builds take output and exit from the C library (not <string.h>: see string.c below). */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
+
+/* Native builds only (native_shim.c): reads CLOCK_MONOTONIC where a bench kernel starts. */
+void native_kernel_start(void);
+/* Native builds only: reads the clock where the kernel ends; prints bench-kernel-ns=N to stderr. */
+void native_kernel_end(void);
 #else
 /* Called by start.asm before kmain: records the multiboot info and initialises COM1. */
 void runtime_init(uint32_t magic, struct multiboot_info *info);
@@ -53,14 +58,18 @@ int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format
 
 /* Ends the VM: a 32-bit write of `status` to port 0xF4. Never returns. */
 void exit(int status) __attribute__((noreturn));
+#endif
 
+/*
+ * string.c, in both builds: plain C loops, so a native build runs the same memcpy as the guest
+ * rather than the C library's (a program's own definitions take precedence over the library's).
+ */
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
-#endif
 
 /* Reads the time-stamp counter. */
 uint64_t rdtsc(void);
