@@ -9,7 +9,7 @@
 import { parseArgs } from "node:util";
 import { type BenchGuest, DEFAULT_BUILD_DIR, findBenchGuests } from "./bench_guests.ts";
 import type { BenchReport, BenchRow, RunSample, SystemId } from "./report.ts";
-import { summarizeRow } from "./report.ts";
+import { reportTables, summarizeRow, tableValues } from "./report.ts";
 import { formatMs, formatReport } from "./table.ts";
 import { type BenchSystem, JitvisorSystem, NativeSystem, QemuSystem } from "./systems.ts";
 import { V86System } from "./v86_system.ts";
@@ -29,7 +29,8 @@ const HELP = `Usage: jitvisor bench [names] [options]
 
 Runs the bench guests (guests/build/bench/*.elf; build them with "deno task guests") under
 jitvisor's JIT and interpreter and under the peers, alternating the systems run by run, and
-prints the median time per system, the ratios to native and to the JIT, and geometric means.
+prints the median time per system, the ratios to native and to the JIT, and geometric means,
+for whole runs and for the kernel alone (between the guests' markers; not under qemu).
 A row is marked "wrong" when the guests' checksums disagree across systems.
 
 Options:
@@ -264,8 +265,12 @@ export async function benchCommand(args: string[]): Promise<number> {
   }
   const report = await runBench(options, guests, chooseSystems(options.peers));
   const rows = report.rows.map((row) => summarizeRow(report, row));
-  if (options.json) console.log(JSON.stringify({ ...report, summary: rows }, null, 2));
-  else console.log(formatReport(report));
+  if (options.json) {
+    const tables = reportTables(report, rows).map((t) => tableValues(rows, t));
+    console.log(JSON.stringify({ ...report, summary: rows, tables }, null, 2));
+  } else {
+    console.log(formatReport(report));
+  }
   const bad = rows.some((r) =>
     r.wrong || Object.values(r.cells).some((c) => c?.status === "failed")
   );

@@ -1,7 +1,8 @@
 /**
  * The benchmark marker port: a guest writes MARK_START to MARKER_PORT when its timed kernel
  * begins and MARK_END when it ends, and the monitor timestamps both writes, so the steady-state
- * kernel time can be told apart from boot, loading and compilation.
+ * kernel time can be told apart from boot, loading and compilation. A native build reads the
+ * host clock at the same two points instead and reports the difference on stderr.
  *
  * @module
  */
@@ -62,4 +63,30 @@ export class KernelTimer {
     if (this.startMs === null || this.endMs === null || this.endMs < this.startMs) return null;
     return this.endMs - this.startMs;
   }
+}
+
+/** What a native bench build prints to stderr at its end marker, before `=N` (nanoseconds). */
+export const NATIVE_KERNEL_KEY = "bench-kernel-ns";
+
+/**
+ * The kernel time a native bench build reported: `native_shim.c` reads CLOCK_MONOTONIC at the
+ * start and end markers and prints `bench-kernel-ns=N` to stderr at the end marker.
+ *
+ * @param stderr everything the native program wrote to stderr
+ * @returns milliseconds from the last such line (as the last end marker counts under a VM), or
+ *   `null` when there is none, e.g. from a build that predates the line
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseNativeKernelMs } from "./markers.ts";
+ *
+ * assert.equal(parseNativeKernelMs("bench-kernel-ns=2500000\n"), 2.5);
+ * assert.equal(parseNativeKernelMs(""), null);
+ * ```
+ */
+export function parseNativeKernelMs(stderr: string): number | null {
+  const lines = [...stderr.matchAll(new RegExp(`^${NATIVE_KERNEL_KEY}=(\\d+)\\s*$`, "gm"))];
+  const last = lines.at(-1);
+  return last === undefined ? null : Number(last[1]) / 1e6;
 }

@@ -18,7 +18,7 @@ export interface SystemColumn {
   label: string;
   /** Why the system could not run at all, or `null` when it is available. */
   absent: string | null;
-  /** Whether the system can timestamp the kernel markers (otherwise: whole runs only). */
+  /** Whether the system times the kernel between the markers (otherwise: whole runs only). */
   kernelTiming: boolean;
 }
 
@@ -134,7 +134,7 @@ export function summarizeCell(
  * const report: BenchReport = {
  *   date: "", machine: { cpu: "", nproc: 1 }, scale: 1, runs: 1, rows: [],
  *   systems: [
- *     { id: "native", label: "native", absent: null, kernelTiming: false },
+ *     { id: "native", label: "native", absent: null, kernelTiming: true },
  *     { id: "jit", label: "jit", absent: null, kernelTiming: true },
  *   ],
  * };
@@ -200,4 +200,94 @@ export function columnValues(
  */
 export function columnMean(values: readonly (number | null)[]): { mean: number | null; n: number } {
   return { mean: geometricMean(values), n: values.filter((v) => v !== null && v > 0).length };
+}
+
+/** One table of a report: which time it shows, in which columns, as times or as ratios. */
+export interface TableSpec {
+  /** Whole run or kernel only. */
+  timing: Timing;
+  /** The system every value is divided by, or `null` for median times. */
+  base: SystemId | null;
+  /** The columns, in order; never the base. */
+  systems: SystemColumn[];
+}
+
+/**
+ * The tables of a report, in order: whole-run medians, their ratios to native and to the JIT,
+ * then the same three for kernel times over the systems that time the kernel, when any guest
+ * wrote the markers. A ratio table is there when its base is one of the systems.
+ *
+ * @param report the session (for its systems)
+ * @param rows its row summaries
+ * @returns the tables to show
+ *
+ * @example Kernel tables appear once a kernel time was measured
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { reportTables, summarizeRow, type BenchReport } from "./report.ts";
+ *
+ * const report: BenchReport = {
+ *   date: "", machine: { cpu: "", nproc: 1 }, scale: 1, runs: 1,
+ *   systems: [
+ *     { id: "native", label: "native", absent: null, kernelTiming: true },
+ *     { id: "jit", label: "jit", absent: null, kernelTiming: true },
+ *   ],
+ *   rows: [{
+ *     name: "sieve", absent: {},
+ *     samples: {
+ *       native: [{ wallMs: 2, kernelMs: 1, checksum: "00000001", error: null }],
+ *       jit: [{ wallMs: 9, kernelMs: 5, checksum: "00000001", error: null }],
+ *     },
+ *   }],
+ * };
+ * const tables = reportTables(report, report.rows.map((r) => summarizeRow(report, r)));
+ * assert.deepEqual(tables.map((t) => `${t.timing}/${t.base}`), [
+ *   "wallMs/null", "wallMs/native", "wallMs/jit",
+ *   "kernelMs/null", "kernelMs/native", "kernelMs/jit",
+ * ]);
+ * ```
+ */
+export function reportTables(report: BenchReport, rows: readonly RowSummary[]): TableSpec[] {
+  const tables: TableSpec[] = [];
+  const add = (timing: Timing, systems: SystemColumn[]) => {
+    tables.push({ timing, base: null, systems });
+    for (const base of ["native", "jit"] as const) {
+      if (!systems.some((s) => s.id === base)) continue;
+      tables.push({ timing, base, systems: systems.filter((s) => s.id !== base) });
+    }
+  };
+  add("wallMs", report.systems);
+  const hasKernel = rows.some((r) => Object.values(r.cells).some((c) => c?.kernelMs != null));
+  if (hasKernel) add("kernelMs", report.systems.filter((s) => s.kernelTiming));
+  return tables;
+}
+
+/** The numbers of one table, as the JSON output gives them. */
+export interface TableValues {
+  /** Whole run or kernel only. */
+  timing: Timing;
+  /** The system the values are divided by, or `null` for median times in ms. */
+  base: SystemId | null;
+  /** Per guest, per column: the median time or the ratio (`null` where missing). */
+  rows: { name: string; values: Partial<Record<SystemId, number | null>> }[];
+  /** Per column: the geometric mean and how many rows it is over. */
+  geomean: Partial<Record<SystemId, { mean: number | null; n: number }>>;
+}
+
+/**
+ * The values and geometric means of one table.
+ *
+ * @param rows the row summaries
+ * @param table the table
+ * @returns its numbers by guest and column
+ */
+export function tableValues(rows: readonly RowSummary[], table: TableSpec): TableValues {
+  const values: TableValues["rows"] = rows.map((row) => ({ name: row.name, values: {} }));
+  const geomean: TableValues["geomean"] = {};
+  for (const s of table.systems) {
+    const column = columnValues(rows, s.id, table.timing, table.base);
+    column.forEach((v, r) => values[r].values[s.id] = v);
+    geomean[s.id] = columnMean(column);
+  }
+  return { timing: table.timing, base: table.base, rows: values, geomean };
 }

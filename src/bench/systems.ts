@@ -9,7 +9,7 @@ import { createVm, type EngineKind, type VmExit } from "../mod.ts";
 import { type BenchGuest, parseChecksum } from "./bench_guests.ts";
 
 export type { EngineKind } from "../mod.ts";
-import { KernelTimer, MARKER_PORT } from "./markers.ts";
+import { KernelTimer, MARKER_PORT, parseNativeKernelMs } from "./markers.ts";
 import type { RunSample, SystemId } from "./report.ts";
 
 /** Something that runs bench guests and times them. */
@@ -207,11 +207,14 @@ async function mayRun(): Promise<boolean> {
   return (await Deno.permissions.query({ name: "run" })).state === "granted";
 }
 
-/** The guest's native x86-64 build, run as a process with `scale=N` as its argument. */
+/**
+ * The guest's native x86-64 build, run as a process with `scale=N` as its argument; its kernel
+ * time is what it prints to stderr at the end marker (`parseNativeKernelMs`).
+ */
 export class NativeSystem implements BenchSystem {
   readonly id: SystemId = "native";
   readonly label = "native";
-  readonly kernelTiming = false;
+  readonly kernelTiming = true;
 
   async probe(): Promise<string | null> {
     if (Deno.build.os !== "linux" || Deno.build.arch !== "x86_64") {
@@ -233,7 +236,7 @@ export class NativeSystem implements BenchSystem {
     if (r.code !== 0) return failed(r.wallMs, `exited with status ${r.code}`, r.stdout);
     const checksum = parseChecksum(r.stdout);
     if (checksum === null) return failed(r.wallMs, "no checksum line in the output", r.stdout);
-    return { wallMs: r.wallMs, kernelMs: null, checksum, error: null };
+    return { wallMs: r.wallMs, kernelMs: parseNativeKernelMs(r.stderr), checksum, error: null };
   }
 }
 

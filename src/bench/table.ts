@@ -1,7 +1,7 @@
 /**
- * Formats a bench report as text: tables of median times, ratios to native and to jitvisor's
- * JIT with geometric means, a check column that marks rows whose checksums disagree, and
- * notes for absent systems and failed runs.
+ * Formats a bench report as text: tables of median times (whole run, and kernel only where the
+ * guests mark it), ratios to native and to jitvisor's JIT with geometric means, a check column
+ * that marks rows whose checksums disagree, and notes for absent systems and failed runs.
  *
  * @module
  */
@@ -9,13 +9,12 @@
 import { MARKER_PORT } from "./markers.ts";
 import {
   type BenchReport,
-  columnMean,
-  columnValues,
+  reportTables,
   type RowSummary,
   summarizeRow,
-  type SystemColumn,
   type SystemId,
-  type Timing,
+  type TableSpec,
+  tableValues,
 } from "./report.ts";
 
 /**
@@ -71,20 +70,26 @@ function checkCell(row: RowSummary): string {
   return any?.checksum ? `ok ${any.checksum}` : "—";
 }
 
+/** The heading of a table, e.g. "Kernel only, ratio to native (higher is slower):". */
+function tableTitle(report: BenchReport, { timing, base }: TableSpec): string {
+  const what = timing === "wallMs" ? "Whole run" : "Kernel only";
+  if (base === null) {
+    return `${what}${timing === "kernelMs" ? ", between the markers" : ""}, median (ms):`;
+  }
+  const label = report.systems.find((s) => s.id === base)?.label ?? base;
+  return `${what}, ratio to ${label} (higher is slower):`;
+}
+
 /** One table: times (base `null`) or ratios to `base`, with a geometric-mean row. */
-function timingTable(
-  rows: RowSummary[],
-  systems: SystemColumn[],
-  timing: Timing,
-  base: SystemId | null,
-): string {
-  const columns = systems.filter((s) => s.id !== base);
+function timingTable(rows: RowSummary[], table: TableSpec): string {
+  const { base, systems: columns } = table;
+  const values = tableValues(rows, table);
   const header = ["bench", ...columns.map((s) => s.label)];
   if (base === null) header.push("check");
   const body = rows.map((row, r) => {
     const cells = [row.wrong ? `${row.name} (wrong)` : row.name];
     for (const s of columns) {
-      const v = columnValues(rows, s.id, timing, base)[r];
+      const v = values.rows[r].values[s.id] ?? null;
       const failed = row.cells[s.id]?.status === "failed";
       cells.push(
         v === null
@@ -97,7 +102,7 @@ function timingTable(
   });
   const means = ["geomean"];
   for (const s of columns) {
-    const { mean, n } = columnMean(columnValues(rows, s.id, timing, base));
+    const { mean, n } = values.geomean[s.id] ?? { mean: null, n: 0 };
     const text = mean === null ? "—" : base === null ? formatMs(mean) : formatRatio(mean);
     means.push(mean !== null && n < rows.length ? `${text} (${n}/${rows.length})` : text);
   }
@@ -129,16 +134,26 @@ function notes(report: BenchReport, rows: RowSummary[], hasKernel: boolean): str
       "in this process from VM creation to the exit write (image load and JIT compilation included, " +
       "process start-up not).",
   );
-  const kernelSystems = report.systems.filter((s) => s.kernelTiming).map((s) => s.label);
-  out.push(
-    hasKernel
-      ? `kernel: between the guest's marker writes to port 0x${
-        MARKER_PORT.toString(16).padStart(4, "0")
-      }; only ${kernelSystems.join(", ")} can timestamp them (native and qemu: whole run only).`
-      : `kernel: no guest wrote the start/end markers to port 0x${
-        MARKER_PORT.toString(16).padStart(4, "0")
-      }, so only whole-run times are shown.`,
-  );
+  const port = `0x${MARKER_PORT.toString(16).padStart(4, "0")}`;
+  if (!hasKernel) {
+    out.push(
+      `kernel: no guest marked its kernel (writes to port ${port}), so only whole-run times are shown.`,
+    );
+  } else {
+    const timers: string[] = [];
+    const vms = report.systems.filter((s) => s.kernelTiming && s.id !== "native");
+    if (vms.length) {
+      timers.push(`writes to port ${port}, timestamped by ${vms.map((s) => s.label).join(", ")}`);
+    }
+    if (report.systems.some((s) => s.kernelTiming && s.id === "native")) {
+      timers.push("native: CLOCK_MONOTONIC read at the same two points");
+    }
+    const wholeOnly = report.systems.filter((s) => !s.kernelTiming).map((s) => s.label);
+    out.push(
+      `kernel: between the guest's start and end markers (bench_mark()): ${timers.join("; ")}` +
+        (wholeOnly.length ? ` (${wholeOnly.join(", ")}: whole run only).` : "."),
+    );
+  }
   out.push('"!" after a value: some runs of that cell failed; the value is over the others.');
   return out;
 }
@@ -164,35 +179,16 @@ function notes(report: BenchReport, rows: RowSummary[], hasKernel: boolean): str
  */
 export function formatReport(report: BenchReport): string {
   const rows = report.rows.map((row) => summarizeRow(report, row));
-  const systems = report.systems;
   const scale = report.scale === null ? "each guest's default scale" : `scale=${report.scale}`;
   const parts = [
     `jitvisor bench: ${scale}, median of ${report.runs} run${report.runs === 1 ? "" : "s"}; ` +
     `${report.machine.cpu} (${report.machine.nproc} CPUs), ${report.date}`,
-    "",
-    "Whole run, median (ms):",
-    "",
-    timingTable(rows, systems, "wallMs", null),
   ];
-  const has = (id: SystemId) => systems.some((s) => s.id === id);
-  if (has("native")) {
-    parts.push("", "Ratio to native (whole run; higher is slower):", "");
-    parts.push(timingTable(rows, systems, "wallMs", "native"));
+  const tables = reportTables(report, rows);
+  for (const table of tables) {
+    parts.push("", tableTitle(report, table), "", timingTable(rows, table));
   }
-  if (has("jit")) {
-    parts.push("", "Ratio to jitvisor jit (whole run; higher is slower):", "");
-    parts.push(timingTable(rows, systems, "wallMs", "jit"));
-  }
-  const hasKernel = rows.some((r) => Object.values(r.cells).some((c) => c?.kernelMs != null));
-  if (hasKernel) {
-    const kernelSystems = systems.filter((s) => s.kernelTiming);
-    parts.push("", "Kernel only, between the markers, median (ms):", "");
-    parts.push(timingTable(rows, kernelSystems, "kernelMs", null));
-    if (kernelSystems.some((s) => s.id === "jit")) {
-      parts.push("", "Kernel only, ratio to jitvisor jit:", "");
-      parts.push(timingTable(rows, kernelSystems, "kernelMs", "jit"));
-    }
-  }
+  const hasKernel = tables.some((t) => t.timing === "kernelMs");
   parts.push("", "Notes:", ...notes(report, rows, hasKernel).map((n) => `- ${n}`));
   return parts.join("\n");
 }

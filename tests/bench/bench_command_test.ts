@@ -1,17 +1,22 @@
 /** Tests of `jitvisor bench`: statistics, the table (medians, ratios, geometric means, "wrong"
- * rows, absent peers), argument parsing, and one end-to-end run on a small guest. */
+ * rows, absent peers, kernel-only tables), the native system's kernel time, argument parsing,
+ * and one end-to-end run on a small guest. */
 
 import assert from "node:assert/strict";
 import { parseBenchArgs } from "../../src/bench/bench_command.ts";
-import { parseChecksum } from "../../src/bench/bench_guests.ts";
-import { KernelTimer, MARK_END, MARK_START } from "../../src/bench/markers.ts";
+import { type BenchGuest, findBenchGuests, parseChecksum } from "../../src/bench/bench_guests.ts";
+import { KernelTimer, MARK_END, MARK_START, parseNativeKernelMs } from "../../src/bench/markers.ts";
 import {
   type BenchReport,
+  reportTables,
   type RunSample,
   summarizeRow,
   type SystemColumn,
+  type TableValues,
+  tableValues,
 } from "../../src/bench/report.ts";
 import { geometricMean, median } from "../../src/bench/stats.ts";
+import { NativeSystem } from "../../src/bench/systems.ts";
 import { formatRatio, formatReport } from "../../src/bench/table.ts";
 
 const ok = (wallMs: number, checksum = "0000abcd", kernelMs: number | null = null): RunSample => ({
@@ -25,7 +30,7 @@ const column = (id: SystemColumn["id"], absent: string | null = null): SystemCol
   id,
   label: id === "jit" || id === "interp" ? `jitvisor ${id}` : id,
   absent,
-  kernelTiming: id === "jit" || id === "interp" || id === "v86",
+  kernelTiming: id !== "qemu",
 });
 
 function report(rows: BenchReport["rows"], systems: SystemColumn[]): BenchReport {
@@ -71,18 +76,27 @@ Deno.test("formatReport() shows medians, ratios to native and to the JIT, and ge
       samples: { native: [ok(8)], jit: [ok(40)], interp: [ok(160)] },
     },
   ], [column("native"), column("jit"), column("interp")]));
-  assert.deepEqual(tableRow(text, "Whole run", "sieve"), [
+  assert.deepEqual(tableRow(text, "Whole run, median", "sieve"), [
     "sieve",
     "20.0",
     "45.0",
     "400",
     "ok 0000abcd",
   ]);
-  assert.deepEqual(tableRow(text, "Whole run", "geomean"), ["geomean", "12.6", "42.4", "253", ""]);
-  assert.deepEqual(tableRow(text, "Ratio to native", "sieve"), ["sieve", "2.25×", "20.0×"]);
-  assert.deepEqual(tableRow(text, "Ratio to native", "crc32"), ["crc32", "5.00×", "20.0×"]);
-  assert.deepEqual(tableRow(text, "Ratio to native", "geomean"), ["geomean", "3.35×", "20.0×"]);
-  assert.deepEqual(tableRow(text, "Ratio to jitvisor jit", "crc32"), ["crc32", "0.20×", "4.00×"]);
+  assert.deepEqual(tableRow(text, "Whole run, median", "geomean"), [
+    "geomean",
+    "12.6",
+    "42.4",
+    "253",
+    "",
+  ]);
+  const toNative = "Whole run, ratio to native";
+  assert.deepEqual(tableRow(text, toNative, "sieve"), ["sieve", "2.25×", "20.0×"]);
+  assert.deepEqual(tableRow(text, toNative, "crc32"), ["crc32", "5.00×", "20.0×"]);
+  assert.deepEqual(tableRow(text, toNative, "geomean"), ["geomean", "3.35×", "20.0×"]);
+  const toJit = "Whole run, ratio to jitvisor jit";
+  assert.deepEqual(tableRow(text, toJit, "crc32"), ["crc32", "0.20×", "4.00×"]);
+  assert.doesNotMatch(text, /Kernel only/);
   assert.match(text, /Test CPU \(4 CPUs\)/);
   assert.match(text, /scale=2, median of 3 runs/);
 });
@@ -95,7 +109,7 @@ Deno.test("formatReport() marks a row wrong when the checksums disagree", () => 
   }], [column("native"), column("jit")]);
   assert.equal(summarizeRow(r, r.rows[0]).wrong, true);
   const text = formatReport(r);
-  assert.equal(tableRow(text, "Whole run", "sort (wrong)").at(-1), "WRONG");
+  assert.equal(tableRow(text, "Whole run, median", "sort (wrong)").at(-1), "WRONG");
   assert.match(text, /sort: checksums disagree: native 0x11111111, jit 0x22222222/);
 });
 
@@ -119,7 +133,7 @@ Deno.test("formatReport() keeps absent peers and failed runs in the table, with 
       },
     },
   ], [column("native"), column("jit"), column("interp"), column("qemu", "not installed")]));
-  assert.deepEqual(tableRow(text, "Whole run", "matmul"), [
+  assert.deepEqual(tableRow(text, "Whole run, median", "matmul"), [
     "matmul",
     "absent",
     "failed",
@@ -127,29 +141,119 @@ Deno.test("formatReport() keeps absent peers and failed runs in the table, with 
     "absent",
     "ok 0000abcd",
   ]);
-  assert.deepEqual(tableRow(text, "Ratio to native", "geomean"), ["geomean", "—", "—", "—"]);
+  assert.deepEqual(tableRow(text, "Whole run, ratio to native", "geomean"), [
+    "geomean",
+    "—",
+    "—",
+    "—",
+  ]);
   assert.match(text, /- qemu: absent \(not installed\)/);
   assert.match(text, /- matmul on native: absent \(no native build of matmul\)/);
   assert.match(text, /- matmul on jitvisor jit: failed \(guest triple-faulted\)/);
 });
 
-Deno.test("formatReport() adds kernel-only tables when a guest wrote the markers", () => {
-  const text = formatReport(report([{
-    name: "sieve",
-    absent: {},
-    samples: {
-      native: [ok(10)],
-      jit: [ok(50, "0000abcd", 20)],
-      interp: [ok(500, "0000abcd", 400)],
+Deno.test("formatReport() adds kernel-only tables with ratios to native and to the JIT", () => {
+  const text = formatReport(report([
+    {
+      name: "sieve",
+      absent: {},
+      samples: {
+        native: [ok(10, "0000abcd", 2)],
+        jit: [ok(50, "0000abcd", 20)],
+        interp: [ok(500, "0000abcd", 400)],
+        qemu: [ok(300)],
+      },
     },
-  }], [column("native"), column("jit"), column("interp")]));
+    {
+      name: "crc32",
+      absent: {},
+      samples: {
+        native: [ok(10, "0000abcd", 5)],
+        jit: [ok(50, "0000abcd", 40)],
+        interp: [ok(500, "0000abcd", 160)],
+        qemu: [ok(300)],
+      },
+    },
+  ], [column("native"), column("jit"), column("interp"), column("qemu")]));
+  const times = "Kernel only, between the markers, median";
+  assert.deepEqual(tableRow(text, times, "bench"), [
+    "bench",
+    "native",
+    "jitvisor jit",
+    "jitvisor interp",
+    "check",
+  ]);
+  assert.deepEqual(tableRow(text, times, "sieve"), ["sieve", "2.00", "20.0", "400", "ok 0000abcd"]);
+  const toNative = "Kernel only, ratio to native";
+  assert.deepEqual(tableRow(text, toNative, "bench"), ["bench", "jitvisor jit", "jitvisor interp"]);
+  assert.deepEqual(tableRow(text, toNative, "sieve"), ["sieve", "10.0×", "200×"]);
+  assert.deepEqual(tableRow(text, toNative, "crc32"), ["crc32", "8.00×", "32.0×"]);
+  assert.deepEqual(tableRow(text, toNative, "geomean"), ["geomean", "8.94×", "80.0×"]);
+  const toJit = "Kernel only, ratio to jitvisor jit";
+  assert.deepEqual(tableRow(text, toJit, "bench"), ["bench", "native", "jitvisor interp"]);
+  assert.deepEqual(tableRow(text, toJit, "sieve"), ["sieve", "0.10×", "20.0×"]);
+  assert.match(
+    text,
+    /timestamped by jitvisor jit, jitvisor interp; native: CLOCK_MONOTONIC read at the same two points \(qemu: whole run only\)\./,
+  );
+});
+
+Deno.test("formatReport() shows a native run without a kernel time as missing, not failed", () => {
+  const text = formatReport(report([
+    { name: "sieve", absent: {}, samples: { native: [ok(10)], jit: [ok(50, "0000abcd", 20)] } },
+    {
+      name: "sort",
+      absent: {},
+      samples: { native: [ok(10, "0000abcd", 4)], jit: [ok(50, "0000abcd", 20)] },
+    },
+  ], [column("native"), column("jit")]));
   assert.deepEqual(tableRow(text, "Kernel only, between", "sieve"), [
     "sieve",
+    "—",
     "20.0",
-    "400",
     "ok 0000abcd",
   ]);
-  assert.deepEqual(tableRow(text, "Kernel only, ratio", "sieve"), ["sieve", "20.0×"]);
+  assert.deepEqual(tableRow(text, "Kernel only, ratio to native", "sieve"), [
+    "sieve",
+    "— (no native)",
+  ]);
+  assert.deepEqual(tableRow(text, "Kernel only, ratio to native", "geomean"), [
+    "geomean",
+    "5.00× (1/2)",
+  ]);
+  assert.doesNotMatch(text, /sieve on native: failed/);
+});
+
+Deno.test("reportTables() and tableValues() give the JSON the same ratios and means as the text", () => {
+  const r = report([
+    {
+      name: "sieve",
+      absent: {},
+      samples: { native: [ok(10, "0000abcd", 2)], jit: [ok(50, "0000abcd", 20)] },
+    },
+    {
+      name: "sort",
+      absent: {},
+      samples: { native: [ok(10, "0000abcd", 4)], jit: [ok(50, "0000abcd", 160)] },
+    },
+  ], [column("native"), column("jit"), column("qemu", "not installed")]);
+  const rows = r.rows.map((row) => summarizeRow(r, row));
+  const tables = reportTables(r, rows);
+  assert.deepEqual(tables.map((t) => [t.timing, t.base, t.systems.map((s) => s.id).join(",")]), [
+    ["wallMs", null, "native,jit,qemu"],
+    ["wallMs", "native", "jit,qemu"],
+    ["wallMs", "jit", "native,qemu"],
+    ["kernelMs", null, "native,jit"],
+    ["kernelMs", "native", "jit"],
+    ["kernelMs", "jit", "native"],
+  ]);
+  const kernelToNative = tableValues(rows, tables[4]);
+  assert.deepEqual(kernelToNative.rows, [
+    { name: "sieve", values: { jit: 10 } },
+    { name: "sort", values: { jit: 40 } },
+  ]);
+  assert.equal(kernelToNative.geomean.jit?.n, 2);
+  assert.ok(Math.abs(kernelToNative.geomean.jit!.mean! - 20) < 1e-9);
 });
 
 Deno.test("formatRatio() keeps two significant digits for small ratios", () => {
@@ -166,6 +270,46 @@ Deno.test("KernelTimer.kernelMs() is the time between the start and end markers"
   now = 12;
   timer.mark(MARK_END);
   assert.equal(timer.kernelMs(), 7);
+});
+
+Deno.test("parseNativeKernelMs() reads the last bench-kernel-ns line of a native run's stderr", () => {
+  const cases: [string, number | null][] = [
+    ["bench-kernel-ns=1500000\n", 1.5],
+    ["warning: x\nbench-kernel-ns=2000000\nbench-kernel-ns=3000000\n", 3],
+    ["", null],
+    ["bench-kernel-ns=\n", null],
+    ["bench-kernel-ns=-5\n", null],
+    ["not bench-kernel-ns=7\n", null],
+  ];
+  for (const [stderr, expected] of cases) {
+    assert.equal(parseNativeKernelMs(stderr), expected, JSON.stringify(stderr));
+  }
+});
+
+/** A fake native build: a shell script that prints `stdout` and `stderr` and exits with 0. */
+async function fakeNative(stdout: string, stderr: string): Promise<BenchGuest> {
+  const path = await Deno.makeTempFile({ dir: "/tmp", prefix: "jitvisor-fake-native-" });
+  await Deno.writeTextFile(path, `#!/bin/sh\nprintf '${stdout}'\nprintf '${stderr}' >&2\n`);
+  await Deno.chmod(path, 0o755);
+  return { name: "fake", image: "/nonexistent.elf", native: path };
+}
+
+Deno.test("NativeSystem.run() takes the kernel time from stderr, and its absence is no failure", async () => {
+  const cases: [string, number | null][] = [
+    ["bench-kernel-ns=4250000\\n", 4.25],
+    ["", null],
+  ];
+  for (const [stderr, kernelMs] of cases) {
+    const guest = await fakeNative("fake: checksum=0x0000abcd\\n", stderr);
+    try {
+      const sample = await new NativeSystem().run(guest, 1, 10_000);
+      assert.equal(sample.error, null);
+      assert.equal(sample.checksum, "0000abcd");
+      assert.equal(sample.kernelMs, kernelMs);
+    } finally {
+      await Deno.remove(guest.native!);
+    }
+  }
 });
 
 Deno.test("parseChecksum() finds the guest's result line", () => {
@@ -216,6 +360,19 @@ const haveImage = await Deno.stat(image).then(() => true, () => false);
 if (!haveImage) {
   console.warn(`skipping the end-to-end bench test: ${image} is missing (deno task guests)`);
 }
+const nativeGuest = (await findBenchGuests()).find((g) => g.name === GUEST && g.native !== null);
+const canRunNative = Deno.build.os === "linux" && Deno.build.arch === "x86_64";
+
+Deno.test({
+  name: `NativeSystem.run() gets a positive kernel time from the native build of ${GUEST}`,
+  ignore: nativeGuest === undefined || !canRunNative,
+  async fn() {
+    const sample = await new NativeSystem().run(nativeGuest!, 1, 60_000);
+    assert.equal(sample.error, null);
+    assert.ok(sample.kernelMs !== null && sample.kernelMs > 0, `kernelMs ${sample.kernelMs}`);
+    assert.ok(sample.kernelMs < sample.wallMs, `kernel ${sample.kernelMs} ms of ${sample.wallMs}`);
+  },
+});
 
 Deno.test({
   name: `jitvisor bench ${GUEST} --scale 1 --runs 1 --vs native runs every system once`,
@@ -244,8 +401,20 @@ Deno.test({
     for (const id of ["native", "jit", "interp"]) {
       const cell = row.cells[id];
       // A system may be absent or fail (the reason is reported), but what it prints must match.
-      if (cell.status === "ok") assert.equal(cell.checksum, expected, `${id} checksum`);
-      else assert.ok(cell.reason, `${id} is ${cell.status} without a reason`);
+      if (cell.status === "ok") {
+        assert.equal(cell.checksum, expected, `${id} checksum`);
+        assert.ok(cell.kernelMs > 0, `${id} kernel time ${cell.kernelMs}`);
+      } else {
+        assert.ok(cell.reason, `${id} is ${cell.status} without a reason`);
+      }
+    }
+    const kernelToNative = result.tables.find((t: TableValues) =>
+      t.timing === "kernelMs" && t.base === "native"
+    );
+    assert.ok(kernelToNative, "no kernel-only ratio-to-native table in the JSON");
+    if (row.cells.native.status === "ok" && row.cells.jit.status === "ok") {
+      assert.ok(kernelToNative.rows[0].values.jit > 0);
+      assert.equal(kernelToNative.geomean.jit.n, 1);
     }
     const bad = row.wrong ||
       Object.values(row.cells).some((c) => (c as { status: string }).status === "failed");
