@@ -3,6 +3,7 @@
  * loop and a memory loop, and translation cost per block. Run with `deno bench bench/jit_bench.ts`.
  */
 
+import { blockModeOf } from "../jit/runtime.ts";
 import { Cpu } from "../src/cpu/cpu.ts";
 import type { CpuEnvironment } from "../src/cpu/environment.ts";
 import { Interpreter } from "../src/cpu/interp/interpreter.ts";
@@ -136,13 +137,7 @@ for (
 function translationBatch(count: number) {
   const { cpu } = machine([]);
   const body = [...REGISTER_LOOP.slice(0, 22), ...MEMORY_LOOP.slice(0, 38), 0xc3];
-  const mode = {
-    code32: true,
-    stack32: true,
-    user: false,
-    checkedSegs: cpu.checkedSegs,
-    csFlat: true,
-  };
+  const mode = blockModeOf(cpu);
   return Array.from({ length: count }, (_, n) => {
     const bytes = [...body.slice(n % 7), 0xc3];
     const plan = planBlock({ fetch8: (eip) => bytes[eip] ?? 0xc3 }, 0, true);

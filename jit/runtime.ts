@@ -178,6 +178,7 @@ function warmUp(b: Binaryen): void {
     user: false,
     checkedSegs: 0,
     csFlat: true,
+    zeroBases: 0x3f,
   };
   const batch: BlockSource[] = [];
   for (let start = 0; start < 40; start += 8) {
@@ -189,6 +190,35 @@ function warmUp(b: Binaryen): void {
     const { binary } = translateBlocks(b, batch);
     new WebAssembly.Module(binary as Uint8Array<ArrayBuffer>);
   }
+}
+
+/**
+ * The mode a block entered now would be compiled for (its cache key is `modeKey()` of it).
+ * @param cpu the CPU
+ * @returns the decoding and checking mode bits of its current state
+ * @example A flat 32-bit CPU: every segment has base 0
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Cpu } from "../src/cpu/cpu.ts";
+ * import type { CpuEnvironment } from "../src/cpu/environment.ts";
+ * import { PhysicalMemory } from "../src/cpu/physical_memory.ts";
+ * import { blockModeOf } from "./runtime.ts";
+ * const cpu = new Cpu(new PhysicalMemory(1 << 20), {} as CpuEnvironment);
+ * cpu.enterFlatProtectedMode();
+ * const mode = blockModeOf(cpu);
+ * assert.equal(mode.code32, true);
+ * assert.equal(mode.zeroBases, 0b111111);
+ * ```
+ */
+export function blockModeOf(cpu: Cpu): BlockMode {
+  return {
+    code32: cpu.code32,
+    stack32: cpu.stack32,
+    user: cpu.cpl === 3,
+    checkedSegs: cpu.checkedSegs,
+    csFlat: cpu.segLimit(CS) === 0xffffffff,
+    zeroBases: cpu.zeroBaseSegs,
+  };
 }
 
 /** Mask of the instruction index in a call site number. */
@@ -393,14 +423,7 @@ export class JitEngine {
   }
 
   #mode(): BlockMode {
-    const cpu = this.#cpu;
-    return {
-      code32: cpu.code32,
-      stack32: cpu.stack32,
-      user: cpu.cpl === 3,
-      checkedSegs: cpu.checkedSegs,
-      csFlat: cpu.segLimit(CS) === 0xffffffff,
-    };
+    return blockModeOf(this.#cpu);
   }
 
   /** Plans the block at one entry in the current mode; null when it cannot be compiled. */

@@ -188,7 +188,12 @@ function addChainHelper(
   const out = m.return(get(DONE));
   const body = m.block(null, [
     m.i32.store(OFF_EIP, 4, c(0), get(EIP)),
-    m.local.set(LIN, m.i32.add(m.i32.load(segOffset(CS) + SEG_BASE, 4, c(0)), get(EIP))),
+    m.local.set(
+      LIN,
+      (mode.zeroBases & (1 << CS)) !== 0
+        ? get(EIP)
+        : m.i32.add(m.i32.load(segOffset(CS) + SEG_BASE, 4, c(0)), get(EIP)),
+    ),
     m.local.set(E, m.i32.load(OFF_TLB, 4, m.i32.shl(m.i32.shr_u(get(LIN), c(12)), c(2)))),
     m.if(m.i32.ne(m.i32.and(get(E), c(TLB_VALID | TLB_MMIO | u)), c(TLB_VALID | u)), out),
     m.local.set(LIN, m.i32.xor(m.i32.and(get(E), c(~0xfff)), get(LIN))),

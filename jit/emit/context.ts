@@ -68,12 +68,14 @@ export interface BlockMode {
   readonly checkedSegs: number;
   /** CS limit is 4 GiB: near branch targets need no limit check. */
   readonly csFlat: boolean;
+  /** Segments with base 0 (bit per segment register), as `Cpu.zeroBaseSegs`: no base to add. */
+  readonly zeroBases: number;
 }
 
 /** Packs a mode into the small integer stored with each cached block. */
 export function modeKey(m: BlockMode): number {
   return (m.code32 ? 1 : 0) | (m.stack32 ? 2 : 0) | (m.user ? 4 : 0) | (m.csFlat ? 8 : 0) |
-    (m.checkedSegs << 4);
+    (m.checkedSegs << 4) | (m.zeroBases << 10);
 }
 
 /** Names of the host functions a block module imports (module "h"). */
@@ -687,6 +689,7 @@ export class EmitContext {
   }
   /** Linear address of offset `off` in segment `seg`. */
   linear(seg: number, off: Expr): Expr {
+    if ((this.mode.zeroBases & (1 << seg)) !== 0) return off;
     return this.m.i32.add(this.loadState(segOffset(seg) + SEG_BASE), off);
   }
   /** Local holding the linear address of the current instruction's memory operand. */

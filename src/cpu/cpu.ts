@@ -117,6 +117,8 @@ export class Cpu {
   stack32 = false;
   /** Segments needing limit checks (bit per segment register). */
   checkedSegs = 0;
+  /** Segments whose base is 0 (bit per segment register), so linear address = offset. */
+  zeroBaseSegs = 0;
   /** EIP of the instruction being executed (for faults and relative branches). */
   startEip = 0;
   /** Set by an instruction that needs the run loop's attention (hlt, sti, an exit, a mode change). */
@@ -406,16 +408,19 @@ export class Cpu {
     this.mmu.setUser(this.cpl === 3);
     this.refreshChecks();
   }
-  /** Recomputes which segments need limit checks on access. */
+  /** Recomputes which segments need limit checks on access and which have base 0. */
   refreshChecks(): void {
     let mask = 0;
+    let zero = 0;
     for (let s = 0; s < 6; s++) {
+      if (this.segBase(s) === 0) zero |= 1 << s;
       const attrs = this.segAttrs(s);
       const flat = this.segLimit(s) === 0xffffffff && (attrs & (ATTR_DC | ATTR_CODE)) !== ATTR_DC &&
         (attrs & ATTR_P) !== 0;
       if (!flat || (attrs & (ATTR_CODE | ATTR_RW)) !== ATTR_RW) mask |= 1 << s;
     }
     this.checkedSegs = mask;
+    this.zeroBaseSegs = zero;
   }
 
   /**

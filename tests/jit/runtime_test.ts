@@ -114,3 +114,18 @@ Deno.test("JitEngine agrees with the interpreter at CPL 3 through the user TLB c
     code: [0x89, 0x04, 0x8d, 0x00, 0x40, 0x00, 0x00, 0x40, 0x83, 0xe1, 0x0f, 0x41, 0xeb, 0xf1],
   }, { threshold: 0 });
 });
+
+Deno.test("JitEngine adds a segment base that was 0 when its block was compiled and is not now", async () => {
+  // a1 00 00 02 00: mov eax,[0x20000]; 3e 03 05 04 00 02 00: add eax,[ds:0x20004]; eb f2: jmp -14
+  const code = [0xa1, 0x00, 0x00, 0x02, 0x00, 0x3e, 0x03, 0x05, 0x04, 0x00, 0x02, 0x00, 0xeb, 0xf2];
+  const { cpu, interp } = flatCpu(code);
+  cpu.mem.write(0x20000, Uint8Array.of(1, 0, 0, 0, 2, 0, 0, 0));
+  cpu.mem.write(0x30000, Uint8Array.of(10, 0, 0, 0, 20, 0, 0, 0));
+  const jit = await JitEngine.create(cpu, interp, { threshold: 0 });
+  jit.run(30);
+  assert.equal(cpu.reg32(0), 3);
+  const ds = 3;
+  cpu.setSegmentCache(ds, cpu.segSelector(ds), 0x10000, cpu.segLimit(ds), cpu.segAttrs(ds));
+  jit.run(30);
+  assert.equal(cpu.reg32(0), 30, "the loads now read DS base 0x10000 + 0x20000");
+});
