@@ -1,0 +1,344 @@
+(module
+ (type $0 (func (param i32 i32 i32) (result i32)))
+ (type $1 (func (param i32 i32) (result i32)))
+ (type $2 (func (param i32 i32 i32 i32) (result i32)))
+ (type $3 (func (result i32)))
+ (type $4 (func (param i32) (result i32)))
+ (import "e" "mem" (memory $mimport$0 1 65536))
+ (import "e" "tbl" (table $timport$0 0 funcref))
+ (import "h" "callout" (func $fimport$0 (type $1) (param i32 i32) (result i32)))
+ (import "h" "cond" (func $fimport$1 (type $4) (param i32) (result i32)))
+ (import "h" "cf" (func $fimport$2 (type $3) (result i32)))
+ (import "h" "stopped" (func $fimport$3 (type $3) (result i32)))
+ (import "h" "rd1" (func $fimport$4 (type $0) (param i32 i32 i32) (result i32)))
+ (import "h" "rd2" (func $fimport$5 (type $0) (param i32 i32 i32) (result i32)))
+ (import "h" "rd4" (func $fimport$6 (type $0) (param i32 i32 i32) (result i32)))
+ (import "h" "wr1" (func $fimport$7 (type $2) (param i32 i32 i32 i32) (result i32)))
+ (import "h" "wr2" (func $fimport$8 (type $2) (param i32 i32 i32 i32) (result i32)))
+ (import "h" "wr4" (func $fimport$9 (type $2) (param i32 i32 i32 i32) (result i32)))
+ (export "b0" (func $b0))
+ (func $chain64555 (type $0) (param $0 i32) (param $1 i32) (param $2 i32) (result i32)
+  (local $3 i32)
+  (local $4 i32)
+  (local $5 i32)
+  (local $6 i32)
+  (i32.store offset=32
+   (i32.const 0)
+   (local.get $2)
+  )
+  (local.set $3
+   (local.get $2)
+  )
+  (local.set $4
+   (i32.load offset=4096
+    (i32.shl
+     (i32.shr_u
+      (local.get $3)
+      (i32.const 12)
+     )
+     (i32.const 2)
+    )
+   )
+  )
+  (if
+   (i32.ne
+    (i32.and
+     (local.get $4)
+     (i32.const 9)
+    )
+    (i32.const 1)
+   )
+   (then
+    (return
+     (local.get $1)
+    )
+   )
+  )
+  (local.set $3
+   (i32.xor
+    (i32.and
+     (local.get $4)
+     (i32.const -4096)
+    )
+    (local.get $3)
+   )
+  )
+  (local.set $5
+   (i32.shl
+    (i32.and
+     (i32.xor
+      (local.get $3)
+      (i32.shr_u
+       (local.get $3)
+       (i32.const 12)
+      )
+     )
+     (i32.const 8191)
+    )
+    (i32.const 4)
+   )
+  )
+  (if
+   (i32.ne
+    (i32.load offset=4198400
+     (local.get $5)
+    )
+    (local.get $3)
+   )
+   (then
+    (return
+     (local.get $1)
+    )
+   )
+  )
+  (if
+   (i32.ne
+    (i32.load offset=4198404
+     (local.get $5)
+    )
+    (local.get $2)
+   )
+   (then
+    (return
+     (local.get $1)
+    )
+   )
+  )
+  (local.set $6
+   (i32.load offset=4198408
+    (local.get $5)
+   )
+  )
+  (if
+   (i32.ne
+    (i32.and
+     (local.get $6)
+     (i32.const 65535)
+    )
+    (i32.const 64555)
+   )
+   (then
+    (return
+     (local.get $1)
+    )
+   )
+  )
+  (if
+   (i32.gt_u
+    (i32.add
+     (local.get $1)
+     (i32.shr_u
+      (local.get $6)
+      (i32.const 16)
+     )
+    )
+    (local.get $0)
+   )
+   (then
+    (return
+     (local.get $1)
+    )
+   )
+  )
+  (return_call_indirect $timport$0 (type $1)
+   (local.get $0)
+   (local.get $1)
+   (i32.load offset=4198412
+    (local.get $5)
+   )
+  )
+ )
+ (func $b0 (type $1) (param $0 i32) (param $1 i32) (result i32)
+  (local $2 i32)
+  (local $3 i32)
+  (local $4 i32)
+  (local $5 i32)
+  (local $6 i32)
+  (local $7 i32)
+  (local $8 i32)
+  (local $9 i32)
+  (local $10 i32)
+  (local $11 i32)
+  (local $12 i32)
+  (local $13 i32)
+  (local $14 i32)
+  (local $15 i32)
+  (local $16 i32)
+  (local $17 i32)
+  (local $18 i32)
+  (local $19 i32)
+  (local $20 i32)
+  (local $21 i32)
+  (local.set $10
+   (local.get $1)
+  )
+  (local.set $2
+   (i32.load
+    (i32.const 0)
+   )
+  )
+  (local.set $12
+   (local.get $2)
+  )
+  (local.set $5
+   (i32.load offset=12
+    (i32.const 0)
+   )
+  )
+  (local.set $13
+   (local.get $5)
+  )
+  (local.set $14
+   (i32.add
+    (local.get $12)
+    (local.get $13)
+   )
+  )
+  (local.set $2
+   (local.get $14)
+  )
+  (i32.store offset=40
+   (i32.const 0)
+   (i32.const 1)
+  )
+  (i32.store offset=44
+   (i32.const 0)
+   (local.get $12)
+  )
+  (i32.store offset=48
+   (i32.const 0)
+   (local.get $13)
+  )
+  (i32.store offset=52
+   (i32.const 0)
+   (local.get $14)
+  )
+  (i32.store offset=56
+   (i32.const 0)
+   (i32.const 32)
+  )
+  (i32.store
+   (i32.const 0)
+   (local.get $2)
+  )
+  (local.set $11
+   (call $fimport$0
+    (i32.const 1)
+    (i32.add
+     (local.get $10)
+     (i32.const 1)
+    )
+   )
+  )
+  (if
+   (local.get $11)
+   (then
+    (return
+     (i32.add
+      (local.get $10)
+      (i32.const 2)
+     )
+    )
+   )
+  )
+  (local.set $2
+   (i32.load
+    (i32.const 0)
+   )
+  )
+  (local.set $15
+   (local.get $2)
+  )
+  (local.set $16
+   (i32.const 4)
+  )
+  (local.set $17
+   (i32.shl
+    (local.get $15)
+    (local.get $16)
+   )
+  )
+  (local.set $2
+   (local.get $17)
+  )
+  (local.set $4
+   (i32.load offset=8
+    (i32.const 0)
+   )
+  )
+  (local.set $18
+   (local.get $4)
+  )
+  (local.set $3
+   (i32.load offset=4
+    (i32.const 0)
+   )
+  )
+  (local.set $19
+   (local.get $3)
+  )
+  (local.set $20
+   (i32.or
+    (local.get $18)
+    (local.get $19)
+   )
+  )
+  (local.set $4
+   (local.get $20)
+  )
+  (local.set $21
+   (i32.const 8192)
+  )
+  (i32.store
+   (i32.const 0)
+   (local.get $2)
+  )
+  (i32.store offset=8
+   (i32.const 0)
+   (local.get $4)
+  )
+  (i32.store offset=40
+   (i32.const 0)
+   (i32.const 5)
+  )
+  (i32.store offset=44
+   (i32.const 0)
+   (local.get $18)
+  )
+  (i32.store offset=48
+   (i32.const 0)
+   (local.get $19)
+  )
+  (i32.store offset=52
+   (i32.const 0)
+   (local.get $20)
+  )
+  (i32.store offset=56
+   (i32.const 0)
+   (i32.const 32)
+  )
+  (if
+   (local.get $11)
+   (then
+    (i32.store offset=32
+     (i32.const 0)
+     (local.get $21)
+    )
+    (return
+     (i32.add
+      (local.get $10)
+      (i32.const 5)
+     )
+    )
+   )
+  )
+  (return_call $chain64555
+   (local.get $0)
+   (i32.add
+    (local.get $10)
+    (i32.const 5)
+   )
+   (local.get $21)
+  )
+ )
+)

@@ -1,0 +1,579 @@
+(module
+ (type $0 (func (param i32 i32 i32) (result i32)))
+ (type $1 (func (param i32 i32) (result i32)))
+ (type $2 (func (param i32 i32 i32 i32) (result i32)))
+ (type $3 (func (result i32)))
+ (type $4 (func (param i32) (result i32)))
+ (import "e" "mem" (memory $mimport$0 1 65536))
+ (import "e" "tbl" (table $timport$0 0 funcref))
+ (import "h" "callout" (func $fimport$0 (type $1) (param i32 i32) (result i32)))
+ (import "h" "cond" (func $fimport$1 (type $4) (param i32) (result i32)))
+ (import "h" "cf" (func $fimport$2 (type $3) (result i32)))
+ (import "h" "stopped" (func $fimport$3 (type $3) (result i32)))
+ (import "h" "rd1" (func $fimport$4 (type $0) (param i32 i32 i32) (result i32)))
+ (import "h" "rd2" (func $fimport$5 (type $0) (param i32 i32 i32) (result i32)))
+ (import "h" "rd4" (func $fimport$6 (type $0) (param i32 i32 i32) (result i32)))
+ (import "h" "wr1" (func $fimport$7 (type $2) (param i32 i32 i32 i32) (result i32)))
+ (import "h" "wr2" (func $fimport$8 (type $2) (param i32 i32 i32 i32) (result i32)))
+ (import "h" "wr4" (func $fimport$9 (type $2) (param i32 i32 i32 i32) (result i32)))
+ (export "b0" (func $b0))
+ (func $chain64555 (type $0) (param $0 i32) (param $1 i32) (param $2 i32) (result i32)
+  (local $3 i32)
+  (local $4 i32)
+  (local $5 i32)
+  (local $6 i32)
+  (i32.store offset=32
+   (i32.const 0)
+   (local.get $2)
+  )
+  (local.set $3
+   (local.get $2)
+  )
+  (local.set $4
+   (i32.load offset=4096
+    (i32.shl
+     (i32.shr_u
+      (local.get $3)
+      (i32.const 12)
+     )
+     (i32.const 2)
+    )
+   )
+  )
+  (if
+   (i32.ne
+    (i32.and
+     (local.get $4)
+     (i32.const 9)
+    )
+    (i32.const 1)
+   )
+   (then
+    (return
+     (local.get $1)
+    )
+   )
+  )
+  (local.set $3
+   (i32.xor
+    (i32.and
+     (local.get $4)
+     (i32.const -4096)
+    )
+    (local.get $3)
+   )
+  )
+  (local.set $5
+   (i32.shl
+    (i32.and
+     (i32.xor
+      (local.get $3)
+      (i32.shr_u
+       (local.get $3)
+       (i32.const 12)
+      )
+     )
+     (i32.const 8191)
+    )
+    (i32.const 4)
+   )
+  )
+  (if
+   (i32.ne
+    (i32.load offset=4198400
+     (local.get $5)
+    )
+    (local.get $3)
+   )
+   (then
+    (return
+     (local.get $1)
+    )
+   )
+  )
+  (if
+   (i32.ne
+    (i32.load offset=4198404
+     (local.get $5)
+    )
+    (local.get $2)
+   )
+   (then
+    (return
+     (local.get $1)
+    )
+   )
+  )
+  (local.set $6
+   (i32.load offset=4198408
+    (local.get $5)
+   )
+  )
+  (if
+   (i32.ne
+    (i32.and
+     (local.get $6)
+     (i32.const 65535)
+    )
+    (i32.const 64555)
+   )
+   (then
+    (return
+     (local.get $1)
+    )
+   )
+  )
+  (if
+   (i32.gt_u
+    (i32.add
+     (local.get $1)
+     (i32.shr_u
+      (local.get $6)
+      (i32.const 16)
+     )
+    )
+    (local.get $0)
+   )
+   (then
+    (return
+     (local.get $1)
+    )
+   )
+  )
+  (return_call_indirect $timport$0 (type $1)
+   (local.get $0)
+   (local.get $1)
+   (i32.load offset=4198412
+    (local.get $5)
+   )
+  )
+ )
+ (func $b0 (type $1) (param $0 i32) (param $1 i32) (result i32)
+  (local $2 i32)
+  (local $3 i32)
+  (local $4 i32)
+  (local $5 i32)
+  (local $6 i32)
+  (local $7 i32)
+  (local $8 i32)
+  (local $9 i32)
+  (local $10 i32)
+  (local $11 i32)
+  (local $12 i32)
+  (local $13 i32)
+  (local $14 i32)
+  (local $15 i32)
+  (local $16 i32)
+  (local $17 i32)
+  (local $18 i32)
+  (local $19 i32)
+  (local $20 i32)
+  (local $21 i32)
+  (local $22 i32)
+  (local $23 i32)
+  (local $24 i32)
+  (local $25 i32)
+  (local $26 i32)
+  (local $27 i32)
+  (local $28 i32)
+  (local.set $10
+   (local.get $1)
+  )
+  (local.set $12
+   (i32.const 8)
+  )
+  (local.set $3
+   (local.get $12)
+  )
+  (local.set $13
+   (local.get $3)
+  )
+  (local.set $8
+   (i32.load offset=24
+    (i32.const 0)
+   )
+  )
+  (local.set $9
+   (i32.load offset=28
+    (i32.const 0)
+   )
+  )
+  (local.set $2
+   (i32.load
+    (i32.const 0)
+   )
+  )
+  (if
+   (local.get $13)
+   (then
+    (local.set $14
+     (i32.shl
+      (local.get $13)
+      (i32.const 2)
+     )
+    )
+    (local.set $15
+     (local.get $9)
+    )
+    (local.set $16
+     (i32.load offset=4096
+      (i32.shl
+       (i32.shr_u
+        (local.get $15)
+        (i32.const 12)
+       )
+       (i32.const 2)
+      )
+     )
+    )
+    (local.set $17
+     (select
+      (i32.xor
+       (i32.and
+        (local.get $16)
+        (i32.const -4096)
+       )
+       (local.get $15)
+      )
+      (i32.const 0)
+      (i32.and
+       (i32.eq
+        (i32.and
+         (local.get $16)
+         (i32.const 27)
+        )
+        (i32.const 3)
+       )
+       (i32.le_u
+        (i32.add
+         (i32.and
+          (local.get $15)
+          (i32.const 4095)
+         )
+         (local.get $14)
+        )
+        (i32.const 4096)
+       )
+      )
+     )
+    )
+    (local.set $18
+     (local.get $8)
+    )
+    (local.set $19
+     (i32.load offset=4096
+      (i32.shl
+       (i32.shr_u
+        (local.get $18)
+        (i32.const 12)
+       )
+       (i32.const 2)
+      )
+     )
+    )
+    (local.set $20
+     (select
+      (i32.xor
+       (i32.and
+        (local.get $19)
+        (i32.const -4096)
+       )
+       (local.get $18)
+      )
+      (i32.const 0)
+      (i32.and
+       (i32.eq
+        (i32.and
+         (local.get $19)
+         (i32.const 9)
+        )
+        (i32.const 1)
+       )
+       (i32.le_u
+        (i32.add
+         (i32.and
+          (local.get $18)
+          (i32.const 4095)
+         )
+         (local.get $14)
+        )
+        (i32.const 4096)
+       )
+      )
+     )
+    )
+    (if
+     (i32.or
+      (i32.or
+       (i32.or
+        (i32.or
+         (i32.and
+          (i32.load offset=36
+           (i32.const 0)
+          )
+          (i32.const 1024)
+         )
+         (i32.gt_u
+          (local.get $13)
+          (i32.const 4096)
+         )
+        )
+        (i32.eqz
+         (local.get $17)
+        )
+       )
+       (i32.eqz
+        (local.get $20)
+       )
+      )
+      (i32.and
+       (i32.gt_u
+        (local.get $17)
+        (local.get $20)
+       )
+       (i32.lt_u
+        (local.get $17)
+        (i32.add
+         (local.get $20)
+         (local.get $14)
+        )
+       )
+      )
+     )
+     (then
+      (i32.store offset=4
+       (i32.const 0)
+       (local.get $3)
+      )
+      (drop
+       (call $fimport$0
+        (i32.const 1)
+        (i32.add
+         (local.get $10)
+         (i32.const 1)
+        )
+       )
+      )
+      (return
+       (i32.add
+        (local.get $10)
+        (i32.const 2)
+       )
+      )
+     )
+    )
+    (memory.copy
+     (local.get $17)
+     (local.get $20)
+     (local.get $14)
+    )
+    (local.set $8
+     (i32.add
+      (local.get $8)
+      (local.get $14)
+     )
+    )
+    (local.set $9
+     (i32.add
+      (local.get $9)
+      (local.get $14)
+     )
+    )
+    (local.set $3
+     (i32.const 0)
+    )
+   )
+  )
+  (local.set $21
+   (i32.const 5)
+  )
+  (local.set $3
+   (local.get $21)
+  )
+  (local.set $22
+   (i32.const 204)
+  )
+  (local.set $2
+   (i32.or
+    (i32.and
+     (local.get $2)
+     (i32.const -256)
+    )
+    (i32.and
+     (local.get $22)
+     (i32.const 255)
+    )
+   )
+  )
+  (local.set $23
+   (local.get $3)
+  )
+  (if
+   (local.get $23)
+   (then
+    (local.set $24
+     (i32.shl
+      (local.get $23)
+      (i32.const 0)
+     )
+    )
+    (local.set $25
+     (local.get $9)
+    )
+    (local.set $26
+     (i32.load offset=4096
+      (i32.shl
+       (i32.shr_u
+        (local.get $25)
+        (i32.const 12)
+       )
+       (i32.const 2)
+      )
+     )
+    )
+    (local.set $27
+     (select
+      (i32.xor
+       (i32.and
+        (local.get $26)
+        (i32.const -4096)
+       )
+       (local.get $25)
+      )
+      (i32.const 0)
+      (i32.and
+       (i32.eq
+        (i32.and
+         (local.get $26)
+         (i32.const 27)
+        )
+        (i32.const 3)
+       )
+       (i32.le_u
+        (i32.add
+         (i32.and
+          (local.get $25)
+          (i32.const 4095)
+         )
+         (local.get $24)
+        )
+        (i32.const 4096)
+       )
+      )
+     )
+    )
+    (if
+     (i32.or
+      (i32.or
+       (i32.and
+        (i32.load offset=36
+         (i32.const 0)
+        )
+        (i32.const 1024)
+       )
+       (i32.gt_u
+        (local.get $23)
+        (i32.const 4096)
+       )
+      )
+      (i32.eqz
+       (local.get $27)
+      )
+     )
+     (then
+      (i32.store
+       (i32.const 0)
+       (local.get $2)
+      )
+      (i32.store offset=4
+       (i32.const 0)
+       (local.get $3)
+      )
+      (i32.store offset=24
+       (i32.const 0)
+       (local.get $8)
+      )
+      (i32.store offset=28
+       (i32.const 0)
+       (local.get $9)
+      )
+      (drop
+       (call $fimport$0
+        (i32.const 4)
+        (i32.add
+         (local.get $10)
+         (i32.const 4)
+        )
+       )
+      )
+      (return
+       (i32.add
+        (local.get $10)
+        (i32.const 5)
+       )
+      )
+     )
+    )
+    (memory.fill
+     (local.get $27)
+     (i32.and
+      (local.get $2)
+      (i32.const 255)
+     )
+     (local.get $24)
+    )
+    (local.set $9
+     (i32.add
+      (local.get $9)
+      (local.get $24)
+     )
+    )
+    (local.set $3
+     (i32.const 0)
+    )
+   )
+  )
+  (local.set $28
+   (i32.const 8192)
+  )
+  (i32.store
+   (i32.const 0)
+   (local.get $2)
+  )
+  (i32.store offset=4
+   (i32.const 0)
+   (local.get $3)
+  )
+  (i32.store offset=24
+   (i32.const 0)
+   (local.get $8)
+  )
+  (i32.store offset=28
+   (i32.const 0)
+   (local.get $9)
+  )
+  (if
+   (local.get $11)
+   (then
+    (i32.store offset=32
+     (i32.const 0)
+     (local.get $28)
+    )
+    (return
+     (i32.add
+      (local.get $10)
+      (i32.const 6)
+     )
+    )
+   )
+  )
+  (return_call $chain64555
+   (local.get $0)
+   (i32.add
+    (local.get $10)
+    (i32.const 6)
+   )
+   (local.get $28)
+  )
+ )
+)
