@@ -29,7 +29,7 @@ function binary(lazy: number, combine: Combine, write: boolean) {
   return (ctx: EmitContext, i: Instr): boolean => {
     if (!ctx.operandsInlinable(i)) return false;
     const size = i.size1;
-    const a = ctx.readOperand(i, 0, size);
+    const a = ctx.readOperand(i, 0, size, write);
     const b = ctx.readOperand(i, 1, size);
     const res = ctx.let(masked(ctx, combine(ctx, ctx.get(a), ctx.get(b)), size));
     if (write) ctx.writeOperand(i, 0, size, res);
@@ -44,7 +44,7 @@ function withCarry(add: boolean) {
     if (!ctx.operandsInlinable(i)) return false;
     const m = ctx.m;
     const size = i.size1;
-    const a = ctx.readOperand(i, 0, size);
+    const a = ctx.readOperand(i, 0, size, true);
     const b = ctx.readOperand(i, 1, size);
     const cf = ctx.carry();
     const r = add
@@ -63,7 +63,7 @@ function incDec(inc: boolean) {
     const m = ctx.m;
     const size = i.size1;
     const cf = ctx.let(ctx.carry());
-    const a = ctx.readOperand(i, 0, size);
+    const a = ctx.readOperand(i, 0, size, true);
     const one = ctx.let(ctx.c(1));
     const sum = inc ? m.i32.add(ctx.get(a), ctx.c(1)) : m.i32.sub(ctx.get(a), ctx.c(1));
     const res = ctx.let(masked(ctx, sum, size));
@@ -97,7 +97,7 @@ export const ALU_EMITTERS: EmitterTable = {
   not(ctx, i) {
     if (!ctx.operandsInlinable(i)) return false;
     const size = i.size1;
-    const a = ctx.readOperand(i, 0, size);
+    const a = ctx.readOperand(i, 0, size, true);
     const r = ctx.let(masked(ctx, ctx.m.i32.xor(ctx.get(a), ctx.c(-1)), size));
     ctx.writeOperand(i, 0, size, r);
     return true;
@@ -105,7 +105,7 @@ export const ALU_EMITTERS: EmitterTable = {
   neg(ctx, i) {
     if (!ctx.operandsInlinable(i)) return false;
     const size = i.size1;
-    const b = ctx.readOperand(i, 0, size);
+    const b = ctx.readOperand(i, 0, size, true);
     const zero = ctx.let(ctx.c(0));
     const r = ctx.let(masked(ctx, ctx.m.i32.sub(ctx.c(0), ctx.get(b)), size));
     ctx.writeOperand(i, 0, size, r);

@@ -208,6 +208,8 @@ export class EmitContext {
   #pending: PendingFlags | null = null;
   #memLin = -1;
   #slowWrite = false;
+  /** The current instruction's read-for-write: its address local and host-address local. */
+  #rmw: { lin: number; host: number } | null = null;
   /** Registers written since the last store of every dirty one (bit per register). */
   #dirty = 0;
   /** The current block may have been entered with registers differing from the state. */
@@ -698,20 +700,35 @@ export class EmitContext {
     return this.#memLin;
   }
 
-  /** Reads `size` bytes at the linear address in local `lin`; returns a local with the value. */
-  load(lin: number, size: number): number {
+  /**
+   * Reads `size` bytes at the linear address in local `lin`; returns a local with the value.
+   * With `forWrite` (the read half of a read-modify-write) the fast path also requires the
+   * page to be writable and free of translated code, and remembers the host address, so the
+   * instruction's store to the same operand needs no second TLB check (`store()`).
+   */
+  load(lin: number, size: number, forWrite = false): number {
     const m = this.m;
     const i32 = this.b.i32;
     const e = this.let(
       m.i32.load(OFF_TLB, 4, m.i32.shl(m.i32.shr_u(this.get(lin), this.c(12)), this.c(2))),
     );
     const u = this.mode.user ? TLB_USER : 0;
+    const mask = forWrite
+      ? TLB_VALID | TLB_WRITE | TLB_MMIO | TLB_CODE | u
+      : TLB_VALID | TLB_MMIO | u;
     let ok = m.i32.eq(
-      m.i32.and(this.get(e), this.c(TLB_VALID | TLB_MMIO | u)),
-      this.c(TLB_VALID | u),
+      m.i32.and(this.get(e), this.c(mask)),
+      this.c(forWrite ? TLB_VALID | TLB_WRITE | u : TLB_VALID | u),
     );
     ok = this.withinPage(ok, lin, size);
-    const host = m.i32.xor(m.i32.and(this.get(e), this.c(~0xfff)), this.get(lin));
+    let host = m.i32.xor(m.i32.and(this.get(e), this.c(~0xfff)), this.get(lin));
+    // Host address 0 is CPU state, never guest RAM: it stands for "no fast store".
+    const hostLocal = forWrite ? this.tmp() : -1;
+    if (forWrite) {
+      this.#rmw = { lin, host: hostLocal };
+      this.stmts.push(m.local.set(hostLocal, this.c(0)));
+      host = m.local.tee(hostLocal, host, i32);
+    }
     const fast = size === 4
       ? m.i32.load(0, 1, host)
       : size === 2
@@ -729,6 +746,17 @@ export class EmitContext {
   /** Writes `size` bytes of local `v` at the linear address in local `lin`. */
   store(lin: number, size: number, v: number): void {
     const m = this.m;
+    const rmw = this.#rmw;
+    if (rmw !== null && rmw.lin === lin) {
+      const host = this.get(rmw.host);
+      const fast = size === 4
+        ? m.i32.store(0, 1, host, this.get(v))
+        : size === 2
+        ? m.i32.store16(0, 1, this.get(rmw.host), this.get(v))
+        : m.i32.store8(0, 1, this.get(rmw.host), this.get(v));
+      this.stmts.push(m.if(this.get(rmw.host), fast, m.block(null, this.slowStore(lin, size, v))));
+      return;
+    }
     const e = this.let(
       m.i32.load(OFF_TLB, 4, m.i32.shl(m.i32.shr_u(this.get(lin), this.c(12)), this.c(2))),
     );
@@ -744,14 +772,18 @@ export class EmitContext {
       : size === 2
       ? m.i32.store16(0, 1, host, this.get(v))
       : m.i32.store8(0, 1, host, this.get(v));
+    this.stmts.push(m.if(ok, fast, m.block(null, this.slowStore(lin, size, v))));
+  }
+  /** The slow path of a store: registers stored, then the host write (which may fault). */
+  private slowStore(lin: number, size: number, v: number): Expr[] {
+    const m = this.m;
     const slow = m.call(
       HOST.write[size],
       [this.get(lin), this.get(v), this.site(), this.doneBefore()],
       this.b.i32,
     );
-    const setStop = m.local.set(L_STOP, m.i32.or(this.get(L_STOP), slow));
-    this.stmts.push(m.if(ok, fast, m.block(null, [...this.spill(), setStop])));
     this.#slowWrite = true;
+    return [...this.spill(), m.local.set(L_STOP, m.i32.or(this.get(L_STOP), slow))];
   }
 
   private withinPage(ok: Expr, lin: number, size: number): Expr {
@@ -787,15 +819,18 @@ export class EmitContext {
     }
     return true;
   }
-  /** Reads operand n of `size` bytes into a local. */
-  readOperand(i: Instr, n: number, size: number): number {
+  /**
+   * Reads operand n of `size` bytes into a local; `forWrite` when the instruction then writes
+   * the same operand (a read-modify-write), so a memory operand is checked once for both.
+   */
+  readOperand(i: Instr, n: number, size: number, forWrite = false): number {
     const spec = i.op.operands[n];
     switch (spec.kind) {
       case K_E:
       case K_M:
       case K_O:
         if (i.mod === 3) return this.let(this.readReg(i.rm, size));
-        return this.load(this.memLinear(i), size);
+        return this.load(this.memLinear(i), size, forWrite);
       case K_G:
         return this.let(this.readReg(i.reg, size));
       case K_I:
@@ -835,6 +870,7 @@ export class EmitContext {
     this.k = k;
     this.#memLin = -1;
     this.#slowWrite = false;
+    this.#rmw = null;
   }
   /** Ends the current instruction: leaves the block if a slow-path write asked to stop. */
   end(): void {

@@ -16,7 +16,7 @@ export const EXCHANGE_EMITTERS: EmitterTable = {
     if (!ctx.operandsInlinable(i)) return false;
     const m = ctx.m;
     const size = i.size1;
-    const dest = ctx.readOperand(i, 0, size);
+    const dest = ctx.readOperand(i, 0, size, true);
     const src = ctx.let(ctx.readReg(i.reg, size));
     const sum = ctx.let(m.i32.and(m.i32.add(ctx.get(dest), ctx.get(src)), ctx.c(sizeMaskOf(size))));
     if (i.mod === 3) {
@@ -34,7 +34,7 @@ export const EXCHANGE_EMITTERS: EmitterTable = {
     if (!ctx.operandsInlinable(i)) return false;
     const m = ctx.m;
     const size = i.size1;
-    const dest = ctx.readOperand(i, 0, size);
+    const dest = ctx.readOperand(i, 0, size, true);
     const acc = ctx.let(ctx.readReg(EAX, size));
     const src = ctx.let(ctx.readReg(i.reg, size));
     const diff = ctx.let(

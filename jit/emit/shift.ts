@@ -53,7 +53,7 @@ function shift(lazy: number, compute: ShiftCompute) {
     const size = i.size1;
     if (count < -1 || !ctx.operandsInlinable(i)) return false;
     const m = ctx.m;
-    const a = ctx.readOperand(i, 0, size);
+    const a = ctx.readOperand(i, 0, size, true);
     if (count === 0) return true; // read (and possibly faulted), nothing else
     if (count > 0 && count < size * 8) {
       const n = ctx.let(ctx.c(count));
@@ -95,7 +95,7 @@ function rotate(left: boolean) {
     const c = (v: number) => ctx.c(v);
     const size = i.size1;
     const bits = size * 8;
-    const a = ctx.readOperand(i, 0, size);
+    const a = ctx.readOperand(i, 0, size, true);
     if (count === 0) return true;
     const n = ctx.let(count > 0 ? c(count) : m.i32.and(ctx.reg32(ECX), c(COUNT_MASK)));
     ctx.flushFlags();

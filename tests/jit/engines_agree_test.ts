@@ -741,3 +741,22 @@ Deno.test("JIT and interpreter agree on invlpg after remapping the page a loop r
   // Without the flush, every read after the first would see the first frame.
   for (const cpu of cpus) assert.equal(cpu.reg32(2), 100 * 0x1111 + 100 * 0x2222);
 });
+
+Deno.test("JIT and interpreter agree on read-modify-writes that cross a page end", async () => {
+  const { stats } = await assertEnginesAgree({
+    steps: 400,
+    chunk: 37,
+    ranges: [[0x2ff0, 0x20]],
+    code: [
+      ...[0xb9, 0x32, 0x00, 0x00, 0x00], // mov ecx,50
+      ...[0xbb, 0xfe, 0x2f, 0x00, 0x00], // mov ebx,0x2ffe
+      ...[0x01, 0x0b], // L: add [ebx],ecx         (bytes 0x2ffe..0x3001)
+      ...[0x66, 0xff, 0x43, 0x01], // inc word [ebx+1] (0x2fff..0x3000)
+      ...[0xd1, 0x63, 0xfc], // shl dword [ebx-4],1   (within the page)
+      0x49, // dec ecx
+      ...[0x75, 0xf4], // jnz L
+      ...[0xeb, 0xfe], // spin: jmp spin
+    ],
+  }, { threshold: 0 });
+  assert.deepEqual(stats.callouts, {}, "every access stays inline, crossing ones on the slow path");
+});
