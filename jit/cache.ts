@@ -15,8 +15,11 @@ export interface CompiledBlock {
   readonly plan: BlockPlan;
   /** Host address of the entry in the shared memory. */
   readonly host: number;
-  /** Physical page holding the block's code, or -1 for ROM (never written). */
-  readonly page: number;
+  /**
+   * Physical pages holding the code of the function it enters (its own page, and for a region
+   * member every member's page), whose writes invalidate it; none for ROM (never written).
+   */
+  readonly pages: readonly number[];
   /** `modeKey()` of the mode it was compiled for. */
   readonly mode: number;
   /** Number of instructions (the budget one call needs at least). */
@@ -66,9 +69,9 @@ export class BlockCache {
     if (old !== undefined) this.#remove(old);
     block.next = this.#byHost.get(block.host) ?? null;
     this.#byHost.set(block.host, block);
-    if (block.page >= 0) {
-      const list = this.#byPage.get(block.page);
-      if (list === undefined) this.#byPage.set(block.page, [block]);
+    for (const page of block.pages) {
+      const list = this.#byPage.get(page);
+      if (list === undefined) this.#byPage.set(page, [block]);
       else list.push(block);
     }
     this.#size++;
@@ -108,10 +111,10 @@ export class BlockCache {
 
   #remove(b: CompiledBlock): void {
     this.#unlink(b);
-    const list = this.#byPage.get(b.page);
-    if (list !== undefined) {
-      const at = list.indexOf(b);
-      if (at >= 0) list.splice(at, 1);
+    for (const page of b.pages) {
+      const list = this.#byPage.get(page);
+      const at = list?.indexOf(b) ?? -1;
+      if (at >= 0) list!.splice(at, 1);
     }
   }
 

@@ -28,8 +28,14 @@ export interface BlockPlan {
   readonly endsWithEnd: boolean;
   /** The last instruction is a relative jump (not a call) whose target is the block's entry. */
   readonly selfLoop: boolean;
-  /** Code bytes the block covers, from the entry (all on the entry's page). */
+  /** Code bytes the block covers, from the entry. */
   readonly byteLength: number;
+  /**
+   * Set when the last instruction runs past the entry's page into the next one: that page's
+   * linear page number and the host page its bytes were read from. The translation checks the
+   * TLB still maps one to the other before running the instruction.
+   */
+  readonly nextPage?: { readonly lin: number; readonly host: number };
 }
 
 /** Thrown by a plan reader when a fetch leaves the region the block may cover. */
@@ -47,6 +53,8 @@ export class PlanBoundary extends Error {
  * @param entryEip EIP of the first instruction
  * @param code32 the code segment's default size is 32 bits
  * @param maxInstrs upper bound on the block length
+ * @param maxStart bytes from the entry past which no instruction may start (one starting
+ * before may run past it, as far as the reader allows)
  * @returns the plan, or null when not even the first instruction decodes
  * @example Planning a two-instruction block
  * ```ts
@@ -63,12 +71,14 @@ export function planBlock(
   entryEip: number,
   code32: boolean,
   maxInstrs = MAX_BLOCK_INSTRS,
+  maxStart = Infinity,
 ): BlockPlan | null {
   const instrs: Instr[] = [];
   const eips: number[] = [entryEip];
   let eip = entryEip;
   let ended = false;
   while (instrs.length < maxInstrs) {
+    if ((code32 ? (eip - entryEip) >>> 0 : (eip - entryEip) & 0xffff) >= maxStart) break;
     let i: Instr;
     try {
       i = decode(reader, eip, code32, new Instr());

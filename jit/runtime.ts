@@ -8,7 +8,7 @@
  * fault.
  */
 
-import type { Cpu } from "../src/cpu/cpu.ts";
+import { type Cpu, CR0_PG } from "../src/cpu/cpu.ts";
 import type { CodeReader } from "../src/cpu/decode/decode.ts";
 import { decode } from "../src/cpu/decode/decode.ts";
 import { Instr } from "../src/cpu/decode/instr.ts";
@@ -86,7 +86,13 @@ const NEVER = -1;
 /** A planned block with where it lives. */
 type Planned = BlockSource & { host: number; page: number };
 
-/** Reads code bytes for planning: within one host page, honouring a checked CS limit. */
+/** Longest x86 instruction: how far the last one of a block may reach into the next page. */
+const MAX_INSTR_BYTES = 15;
+
+/**
+ * Reads code bytes for planning: within one host page, honouring a checked CS limit, and when
+ * the next page's host page is known, up to one instruction's length into it.
+ */
 class PlanReader implements CodeReader {
   u8: Uint8Array;
   host = 0;
@@ -94,14 +100,19 @@ class PlanReader implements CodeReader {
   room = 0;
   limit = -1;
   code32 = true;
+  /** Host address of the next page, or -1 when instructions may not cross into it. */
+  nextHost = -1;
   constructor(u8: Uint8Array) {
     this.u8 = u8;
   }
   fetch8(eip: number): number {
     const off = this.code32 ? (eip - this.entry) >>> 0 : (eip - this.entry) & 0xffff;
-    if (off >= this.room) throw new PlanBoundary("page end");
     if (this.limit >= 0 && (eip >>> 0) > this.limit) throw new PlanBoundary("CS limit");
-    return this.u8[this.host + off];
+    if (off < this.room) return this.u8[this.host + off];
+    if (this.nextHost < 0 || off >= this.room + MAX_INSTR_BYTES) {
+      throw new PlanBoundary("page end");
+    }
+    return this.u8[this.nextHost + off - this.room];
   }
 }
 
@@ -366,6 +377,13 @@ export class JitEngine {
         }
         stats.jittedInstructions += done;
         retired += done;
+        // A block that left before its first instruction (a page it reads code from moved)
+        // makes no progress: the interpreter runs that instruction.
+        if (done === 0 && !cpu.stopRequested) {
+          const r = this.#interpretBlock(left);
+          retired += r.retired;
+          if (r.tripleFault) return { retired, tripleFault: true };
+        }
       } else {
         const r = this.#interpretBlock(left);
         retired += r.retired;
@@ -435,28 +453,48 @@ export class JitEngine {
     r.room = 0x1000 - (host & 0xfff);
     r.code32 = cpu.code32;
     r.limit = (cpu.checkedSegs & (1 << CS)) !== 0 ? cpu.segLimit(CS) : -1;
-    const plan = planBlock(r, eip, cpu.code32);
+    // An instruction may run into the next page when EIP is the linear address (CS base 0),
+    // so the translation can check where that page is mapped.
+    const next = (eip + r.room) | 0;
+    r.nextHost = cpu.code32 && (cpu.zeroBaseSegs & (1 << CS)) !== 0 && next !== 0
+      ? this.#fetchHost(next) ?? -1
+      : -1;
+    let plan = planBlock(r, eip, cpu.code32, undefined, r.room);
     if (plan === null) return null;
+    if (plan.byteLength > r.room) {
+      plan = { ...plan, nextPage: { lin: next >>> 12, host: r.nextHost >>> 12 } };
+    }
     const ram = host >= RAM_BASE && host - RAM_BASE < cpu.mem.ramSize;
     return { plan, mode: this.#mode(), host, page: ram ? (host - RAM_BASE) >>> 12 : -1, id: -1 };
   }
 
   /**
-   * The entry with the loop it heads, when it is on a cycle of blocks on its own page: those
-   * compile into one function. Needs 32-bit code in a flat CS, the only place branches are
-   * translated inline.
+   * The entry with the loop it heads, when it is on a cycle of blocks: those compile into one
+   * function. Needs 32-bit code in a flat CS, the only place branches are translated inline.
+   * Members come from the entry's page, and when CS has base 0 also from the pages next to it
+   * (loops often straddle a page end), each read where the TLB maps it now.
    */
   #withRegion(p: Planned): Planned {
     if (!p.mode.code32 || !p.mode.csFlat) return p;
     const entryOff = p.host & 0xfff;
+    const spans = (p.mode.zeroBases & (1 << CS)) !== 0;
+    const hosts = new Map<number, number>([[p.plan.entryEip, p.host]]);
     const planAt = (eip: number): BlockPlan | null => {
       const off = entryOff + ((eip - p.plan.entryEip) | 0);
-      if (off < 0 || off >= 0x1000) return null;
-      const host = p.host - entryOff + off;
+      let host: number;
+      if (off >= 0 && off < 0x1000) host = p.host - entryOff + off;
+      else if (!spans || off < -0x1000 || off >= 0x2000) return null;
+      else {
+        const h = this.#fetchHost(eip);
+        if (h === null) return null;
+        host = h;
+      }
       // An inner loop compiled already stays its own function: compiling it again into every
       // enclosing loop would multiply the compile cost for a chained edge saved per inner run.
       if (this.#cache.lookup(host, eip, modeKey(p.mode)) !== undefined) return null;
-      return this.#plan(host, eip)?.plan ?? null;
+      const plan = this.#plan(host, eip)?.plan ?? null;
+      if (plan !== null) hosts.set(eip, host);
+      return plan;
     };
     const u8 = this.#cpu.u8;
     const read32 = (addr: number): number | null => {
@@ -466,7 +504,34 @@ export class JitEngine {
       return (u8[at] | (u8[at + 1] << 8) | (u8[at + 2] << 16) | (u8[at + 3] << 24)) >>> 0;
     };
     const region = formRegion(p.plan, planAt, read32);
-    return region === null ? p : { ...p, region };
+    if (region === null) return p;
+    const members = region.blocks.map((b) => hosts.get(b.entryEip)!);
+    const pageOf = (host: number) => (host - RAM_BASE) >>> 12;
+    const onePage = members.every((h) => pageOf(h) === pageOf(p.host));
+    return onePage ? { ...p, region } : { ...p, region, hosts: members };
+  }
+
+  /**
+   * Host address of code at linear address `lin` without side effects on the guest: from the
+   * TLB, or by a walk only when paging is off (a walk sets accessed bits); null when the page
+   * cannot be fetched from RAM now.
+   */
+  #fetchHost(lin: number): number | null {
+    const cpu = this.#cpu;
+    const user = cpu.cpl === 3 ? TLB_USER : 0;
+    let e = cpu.mmu.tlb[lin >>> 12];
+    if ((e & (TLB_VALID | TLB_MMIO | user)) !== (TLB_VALID | user)) {
+      if ((cpu.cr0 & CR0_PG) !== 0) return null;
+      try {
+        e = cpu.mmu.translate(lin, ACCESS_FETCH);
+      } catch (err) {
+        if (err instanceof CpuFault) return null;
+        throw err;
+      }
+      if ((e & (TLB_MMIO | user)) !== user) return null;
+    }
+    const host = ((e & ~0xfff) ^ lin) >>> 0;
+    return host >= RAM_BASE && host - RAM_BASE < cpu.mem.ramSize ? host : null;
   }
 
   /** Compiles a hot entry together with warm ones of the same mode; returns the hot block. */
@@ -513,14 +578,21 @@ export class JitEngine {
     );
     const mmu = this.#cpu.mmu;
     const out = batch.map((src, j): CompiledBlock => {
+      const hostPages = [
+        ...(src.hosts ?? []).map((h) => h >>> 12),
+        ...src.members.flatMap((plan) => plan.nextPage === undefined ? [] : [plan.nextPage.host]),
+      ];
+      const pages = src.page < 0
+        ? []
+        : [...new Set([src.page, ...hostPages.map((h) => h - (RAM_BASE >>> 12))])];
       const blocks = src.members.map((plan, k): CompiledBlock => {
         const fn = instance.exports[exportName(j, k)] as (budget: number, done: number) => number;
         this.#table.set(src.ids[k], fn);
         const block: CompiledBlock = {
           id: src.ids[k],
           plan,
-          host: src.host + ((plan.entryEip - src.plan.entryEip) | 0),
-          page: src.page,
+          host: src.hosts?.[k] ?? src.host + ((plan.entryEip - src.plan.entryEip) | 0),
+          pages,
           mode: modeKey(src.mode),
           length: plan.instrs.length,
           fn,
@@ -535,7 +607,7 @@ export class JitEngine {
         this.#warm.delete(block.host);
         return block;
       });
-      if (src.page >= 0) mmu.markCode(src.page);
+      for (const page of pages) mmu.markCode(page);
       this.#stats.blocksCompiled += blocks.length;
       if (src.region !== undefined) this.#stats.regionsCompiled++;
       return blocks[0];

@@ -84,6 +84,12 @@ export interface BlockSource {
   readonly region?: RegionPlan;
   /** Numbers naming each block (of the region, or the one block) in host calls; default [id]. */
   readonly sites?: readonly number[];
+  /**
+   * Host address of each region member's entry, when members lie on more than one code page
+   * (then CS has base 0 and EIP is the linear address): an edge to a member on another page
+   * first checks that the TLB still maps that page to the same host page.
+   */
+  readonly hosts?: readonly number[];
 }
 
 /**
@@ -229,6 +235,9 @@ function emitInstrs(ctx: EmitContext): number {
   for (let k = 0; k < n; k++) {
     const i = plan.instrs[k];
     ctx.begin(k);
+    if (k === n - 1 && plan.nextPage !== undefined) {
+      ctx.leaveIfMoved(plan.nextPage.lin, plan.nextPage.host);
+    }
     const emitter = INLINE_EMITTERS.get(i.op.mnemonic);
     lastInline = emitter !== undefined && emitter(ctx, i);
     if (lastInline) count++;
@@ -276,6 +285,7 @@ function translateRegion(
     flagsLive: region.flagsLive,
     table,
     indirect: region.indirect,
+    pages: src.hosts?.map((host, j) => ({ lin: blocks[j].entryEip >>> 12, host: host >>> 12 })),
   });
   const preamble = ctx.stmts.splice(0);
   let count = 0;

@@ -159,6 +159,12 @@ export interface RegionLayout {
   readonly table: boolean;
   /** Per member, the members its final indirect transfer checks its target against. */
   readonly indirect?: readonly (readonly number[])[];
+  /**
+   * Per member, the linear page of its entry and the host page its code was read from, when
+   * the members span pages: an edge between pages leaves the region unless the TLB maps the
+   * target's page to that host page now (a fetchable page; the dispatcher walks the tables).
+   */
+  readonly pages?: readonly { readonly lin: number; readonly host: number }[];
 }
 
 /** Module global holding the member a region function starts at (set by its entry stubs). */
@@ -872,6 +878,20 @@ export class EmitContext {
     this.#slowWrite = false;
     this.#rmw = null;
   }
+  /**
+   * Leaves the block before the current instruction (EIP at it, so the dispatcher or the
+   * interpreter runs it) unless the TLB maps linear page `lin` to host page `host` for a fetch:
+   * the instruction's bytes were read there.
+   */
+  leaveIfMoved(lin: number, host: number): void {
+    const m = this.m;
+    const exit = m.block(null, [
+      ...this.spill(),
+      this.storeState(OFF_EIP, this.c(this.plan.eips[this.k])),
+      m.return(this.doneBefore()),
+    ]);
+    this.stmts.push(m.if(this.#pageMoved(lin, host), exit));
+  }
   /** Ends the current instruction: leaves the block if a slow-path write asked to stop. */
   end(): void {
     if (!this.#slowWrite) return;
@@ -999,10 +1019,14 @@ export class EmitContext {
     const len = this.plan.instrs.length;
     const saved = this.#save();
     const start = this.stmts.length;
-    const over = m.i32.gt_u(
+    let over = m.i32.gt_u(
       m.i32.add(this.get(L_DONE), this.c(len + r.lengths[j])),
       this.get(L_BUDGET),
     );
+    const pages = r.pages;
+    if (pages !== undefined && pages[j].lin !== pages[this.#member].lin) {
+      over = m.i32.or(over, this.#pageMoved(pages[j].lin, pages[j].host));
+    }
     const leave = m.block(null, [
       ...this.spill(),
       this.storeState(OFF_EIP, this.c(r.entries[j])),
@@ -1019,6 +1043,14 @@ export class EmitContext {
     const out = this.stmts.splice(start);
     this.#restore(saved);
     return m.block(null, out);
+  }
+  /** Whether the TLB no longer maps linear page `lin` to host page `host` for a fetch. */
+  #pageMoved(lin: number, host: number): Expr {
+    const m = this.m;
+    const u = this.mode.user ? TLB_USER : 0;
+    const e = m.i32.load(OFF_TLB, 4, this.c(lin << 2));
+    const want = (((host ^ lin) << 12) | TLB_VALID | u) | 0;
+    return m.i32.ne(m.i32.and(e, this.c(~0xfff | TLB_VALID | TLB_MMIO | u)), this.c(want));
   }
   /** The loop header's dispatch on the target member (table layout only). */
   dispatch(): Expr {

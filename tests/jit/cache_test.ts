@@ -5,7 +5,17 @@ import { planBlock } from "../../jit/plan.ts";
 function block(host: number, eip: number, mode: number, page: number): CompiledBlock {
   const plan = planBlock({ fetch8: () => 0xc3 }, eip, true);
   if (plan === null) throw new Error("no plan");
-  return { id: 0, plan, host, page, mode, length: 1, fn: () => 1, valid: true, next: null };
+  return {
+    id: 0,
+    plan,
+    host,
+    pages: page < 0 ? [] : [page],
+    mode,
+    length: 1,
+    fn: () => 1,
+    valid: true,
+    next: null,
+  };
 }
 
 Deno.test("BlockCache.lookup() matches host address, entry EIP and mode", () => {

@@ -760,3 +760,99 @@ Deno.test("JIT and interpreter agree on read-modify-writes that cross a page end
   }, { threshold: 0 });
   assert.deepEqual(stats.callouts, {}, "every access stays inline, crossing ones on the slow path");
 });
+
+/** Guest code laid out from CODE_ADDR (0x1000): each part at its address, zeros between. */
+function layout(parts: [number, number[]][]): number[] {
+  const code: number[] = [];
+  for (const [addr, bytes] of parts) {
+    for (let k = 0; k < bytes.length; k++) code[addr - 0x1000 + k] = bytes[k];
+  }
+  return Array.from(code, (b) => b ?? 0);
+}
+
+/** A loop whose `imul` straddles 0x2000 (bytes 0x1ffc..0x2001): blocks on two pages. */
+const STRADDLING_LOOP: [number, number[]][] = [
+  [0x1000, hex("b9 2c 01 00 00 e9 ea 0f 00 00")], // mov ecx,300; jmp 0x1ff4
+  [0x1ff4, hex("01 c8 81 c2 78 56 34 12")], // L: add eax,ecx; add edx,0x12345678
+  [0x1ffc, hex("69 d8 44 33 22 11")], // imul ebx,eax,0x11223344
+];
+
+Deno.test("JIT and interpreter agree on a loop across a page end, with an instruction on both pages", async () => {
+  const cpus = await agree("straddle", {
+    steps: 2500,
+    chunk: 200,
+    code: layout([
+      ...STRADDLING_LOOP,
+      [0x2002, hex("31 de 49 75 ed eb fe")], // xor esi,ebx; dec ecx; jnz L; spin
+    ]),
+  });
+  for (const cpu of cpus) assert.equal(cpu.eip, 0x2007, "the loop ran to its end");
+});
+
+Deno.test("JIT and interpreter agree when a loop rewrites the part of an instruction on the next page", async () => {
+  await agree("straddle-smc", {
+    steps: 2500,
+    chunk: 300,
+    ranges: [[0x1ff0, 0x20]],
+    code: layout([
+      ...STRADDLING_LOOP,
+      // inc byte [0x2000] (the imul immediate's third byte); xor esi,ebx; dec ecx; jnz L; spin
+      [0x2002, hex("fe 05 00 20 00 00 31 de 49 75 e7 eb fe")],
+    ]),
+  }, 0);
+});
+
+Deno.test("JIT and interpreter agree when the page an instruction runs into is remapped", async () => {
+  // Page 0x2000 alternates between frames 0x300000 and 0x301000, which differ only in the
+  // imul immediate's last byte; the rest of the loop is the same code in both.
+  const page2 = hex(
+    "11" + // 0x2001: last byte of the imul immediate (0x22 in the second frame)
+      " 89 c8 83 e0 01 c1 e0 0c" + // 0x2002: mov eax,ecx; and eax,1; shl eax,12
+      " 05 07 00 30 00 a3 08 10 01 00" + // 0x200a: add eax,0x300007; mov [pte of 0x2000],eax
+      " 0f 01 3d 00 20 00 00" + // 0x2014: invlpg [0x2000]
+      " 31 de 49 75 d4 eb fe", // 0x201b: xor esi,ebx; dec ecx; jnz L; spin
+  );
+  const cpus = await agree("straddle-remap", {
+    steps: 4000,
+    chunk: 450,
+    setup: (cpu) => {
+      installPaging(cpu);
+      cpu.mem.write(0x300000, Uint8Array.from([0x22, ...page2]));
+      cpu.mem.write(0x301000, Uint8Array.from([0x22, 0x22, ...page2.slice(1)]));
+      cpu.mem.writeU32(0x11008, 0x300007);
+      cpu.mmu.flushAll();
+    },
+    code: layout(STRADDLING_LOOP),
+  });
+  for (const cpu of cpus) assert.equal(cpu.eip, 0x2020, "the loop ran to its end");
+});
+
+Deno.test("JIT and interpreter agree when the page of a loop's second block is remapped between entries", async () => {
+  // The inner loop I spans pages 0x1000 and 0x2000; the outer loop maps page 0x2000 to frame
+  // 0x300000 (add esi,1) or 0x301000 (add esi,2) before each inner run. Budgets re-enter the
+  // inner loop's function at I, whose edge into page 0x2000 must notice the other frame.
+  const page2 = (n: number) =>
+    Uint8Array.from(hex(
+      `83 c6 0${n} 4a 75 ef` + // 0x2000: add esi,n; dec edx; jnz I
+        " 89 c8 83 e0 01 c1 e0 0c 05 07 00 30 00" + // mov eax,ecx; and eax,1; shl eax,12; add eax,0x300007
+        " a3 08 10 01 00 0f 01 3d 00 20 00 00" + // mov [pte of 0x2000],eax; invlpg [0x2000]
+        " 49 0f 85 ca ff ff ff eb fe", // dec ecx; jnz O; spin
+    ));
+  const cpus = await agree("remap-member", {
+    steps: 7000,
+    chunk: 37,
+    setup: (cpu) => {
+      installPaging(cpu);
+      cpu.mem.write(0x300000, page2(1));
+      cpu.mem.write(0x301000, page2(2));
+      cpu.mem.writeU32(0x11008, 0x300007);
+      cpu.mmu.flushAll();
+    },
+    code: layout([
+      [0x1000, hex("b9 28 00 00 00 e9 e6 0f 00 00")], // mov ecx,40; jmp O
+      [0x1ff0, hex("ba 0a 00 00 00")], // O: mov edx,10
+      [0x1ff5, hex("47 90 90 90 90 90 90 90 90 90 90")], // I: inc edi; nops to the page end
+    ]),
+  });
+  for (const cpu of cpus) assert.equal(cpu.eip, 0x2026, "the loops ran to their end");
+});
