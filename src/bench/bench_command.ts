@@ -17,8 +17,8 @@ import { V86System } from "./v86_system.ts";
 /** Exit status for bad input. */
 const EXIT_USAGE = 2;
 /** The peers `--vs` accepts, in column order. */
-export const PEERS = ["native", "qemu", "v86"] as const;
-/** A peer system jitvisor is compared with. */
+export const PEERS = ["native", "interp", "qemu", "v86"] as const;
+/** A system jitvisor's JIT is compared with (its own interpreter among them). */
 export type PeerId = (typeof PEERS)[number];
 /** Default runs per guest and system. */
 const DEFAULT_RUNS = 3;
@@ -28,14 +28,15 @@ const DEFAULT_TIMEOUT_S = 600;
 const HELP = `Usage: jitvisor bench [names] [options]
 
 Runs the bench guests (guests/build/bench/*.elf; build them with "deno task guests") under
-jitvisor's JIT and interpreter and under the peers, alternating the systems run by run, and
-prints the median time per system, the ratios to native and to the JIT, and geometric means,
+jitvisor's JIT and the systems --vs names (its interpreter among them), alternating the
+systems run by run, and prints the median time per system, the ratios to native and to the JIT, and geometric means,
 for whole runs and for the kernel alone (between the guests' markers; not under qemu).
 A row is marked "wrong" when the guests' checksums disagree across systems.
 
 Options:
   --runs N           runs per guest and system (default ${DEFAULT_RUNS})
-  --vs LIST          peers to compare with: native,qemu,v86 or none (default all three)
+  --vs LIST          what to compare the JIT with: native,interp,qemu,v86 or none
+                     (default all four; leave out interp at large scales, where it takes minutes)
   --scale N          pass scale=N to every guest (default: each guest's own, ~300 ms native)
   --timeout SECONDS  limit of one run (default ${DEFAULT_TIMEOUT_S})
   --build-dir DIR    where the built guests are (default guests/build)
@@ -154,7 +155,8 @@ async function describeMachine(): Promise<BenchReport["machine"]> {
 function chooseSystems(peers: BenchOptions["peers"]): BenchSystem[] {
   const systems: BenchSystem[] = [];
   if (peers.includes("native")) systems.push(new NativeSystem());
-  systems.push(new JitvisorSystem("jit"), new JitvisorSystem("interp"));
+  systems.push(new JitvisorSystem("jit"));
+  if (peers.includes("interp")) systems.push(new JitvisorSystem("interp"));
   if (peers.includes("qemu")) systems.push(new QemuSystem());
   if (peers.includes("v86")) systems.push(new V86System());
   return systems;

@@ -326,7 +326,7 @@ Deno.test("parseBenchArgs() reads the flags and rejects bad input", () => {
   assert.deepEqual(options.peers, ["qemu"]);
   const defaults = parseBenchArgs([]);
   assert.ok(defaults !== "help");
-  assert.deepEqual(defaults.peers, ["native", "qemu", "v86"]);
+  assert.deepEqual(defaults.peers, ["native", "interp", "qemu", "v86"]);
   assert.equal(defaults.scale, null);
   assert.equal(parseBenchArgs(["--help"]), "help");
   for (const bad of [["--runs", "0"], ["--vs", "bochs"], ["--scale", "x"], ["--frobnicate"]]) {
@@ -386,7 +386,7 @@ Deno.test({
       "--runs",
       "1",
       "--vs",
-      "native",
+      "native,interp",
       "--json",
     ]);
     assert.ok(code === 0 || code === 1, `status ${code}: ${stderr}`);
