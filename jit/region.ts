@@ -9,7 +9,7 @@
 
 import type { Instr } from "../src/cpu/decode/instr.ts";
 import { REP_NONE } from "../src/cpu/decode/instr.ts";
-import { K_I, K_J, K_ONE } from "../src/cpu/decode/operand.ts";
+import { K_E, K_G, K_I, K_J, K_M, K_ONE, K_REG, K_Z } from "../src/cpu/decode/operand.ts";
 import { F_END, F_STRING } from "../src/cpu/decode/table.ts";
 import { type BlockPlan, branchTarget } from "./plan.ts";
 
@@ -314,10 +314,62 @@ function writesAllFlags(i: Instr): boolean {
  * @returns true when the incoming record should be in the state at the block's entry
  */
 export function flagsReadFirst(instrs: readonly Instr[]): boolean {
-  for (const i of instrs) {
+  for (let k = 0; k < instrs.length; k++) {
+    const i = instrs[k];
     if (i.rep !== REP_NONE && (i.op.flags & F_STRING) !== 0) return true; // callouts
     if (writesAllFlags(i)) return false;
+    if (INC_DEC.has(i.op.mnemonic) && carryDeadAfter(instrs, k)) continue;
     if (!FLAG_NEUTRAL.has(i.op.mnemonic)) return true;
+  }
+  return false;
+}
+
+/** inc and dec: every arithmetic flag but CF, which they keep. */
+const INC_DEC = new Set(["inc", "dec"]);
+/** Register-only instructions that leave the flags alone and cannot fault. */
+const QUIET = new Set([
+  "mov",
+  "movzx",
+  "movsx",
+  "lea",
+  "nop",
+  "not",
+  "bswap",
+  "cbw",
+  "cwd",
+  "xchg",
+]);
+
+/** Operand kinds that are general registers or immediates (with ModRM mod 3 for E). */
+const PLAIN_OPERANDS = new Set([K_E, K_G, K_I, K_REG, K_Z, K_ONE]);
+
+/**
+ * Whether `i` may do more than compute on general registers: touch memory (lea only computes
+ * an address), a segment or control register, or end the block.
+ */
+function beyondRegisters(i: Instr): boolean {
+  if ((i.op.flags & F_END) !== 0) return true;
+  return i.op.operands.some((o, n) =>
+    !PLAIN_OPERANDS.has(o.kind) && !(n === 1 && o.kind === K_M && i.op.mnemonic === "lea") ||
+    (o.kind === K_E && i.mod !== 3)
+  );
+}
+
+/**
+ * Whether the CF that instruction k (an inc or dec) keeps can never be seen: later in the same
+ * block an instruction replaces all the flags, and nothing between (that one included) reads
+ * them, touches memory or can fault, so no exception frame or exit can show the old CF. Then
+ * inc and dec need not work out the incoming carry at all.
+ * @param instrs the block's instructions
+ * @param k index of the inc or dec
+ * @returns true when the kept CF is dead
+ */
+export function carryDeadAfter(instrs: readonly Instr[], k: number): boolean {
+  for (let n = k + 1; n < instrs.length; n++) {
+    const i = instrs[n];
+    if (beyondRegisters(i)) return false;
+    if (writesAllFlags(i)) return true;
+    if (!QUIET.has(i.op.mnemonic)) return false;
   }
   return false;
 }

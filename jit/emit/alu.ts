@@ -17,6 +17,7 @@ import {
 } from "../../src/cpu/flags.ts";
 import { type EmitContext, type Expr, sizeMaskOf } from "./context.ts";
 import type { EmitterTable } from "./emitter.ts";
+import { carryDeadAfter } from "../region.ts";
 
 type Combine = (ctx: EmitContext, a: Expr, b: Expr) => Expr;
 
@@ -62,7 +63,9 @@ function incDec(inc: boolean) {
     if (!ctx.operandsInlinable(i)) return false;
     const m = ctx.m;
     const size = i.size1;
-    const cf = ctx.let(ctx.carry());
+    // When a later flag writer hides the kept CF from everything, the incoming carry is moot.
+    const dead = carryDeadAfter(ctx.plan.instrs, ctx.k);
+    const cf = ctx.let(dead ? ctx.c(0) : ctx.carry());
     const a = ctx.readOperand(i, 0, size, true);
     const one = ctx.let(ctx.c(1));
     const sum = inc ? m.i32.add(ctx.get(a), ctx.c(1)) : m.i32.sub(ctx.get(a), ctx.c(1));

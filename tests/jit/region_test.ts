@@ -2,7 +2,13 @@
 
 import assert from "node:assert/strict";
 import { planBlock } from "../../jit/plan.ts";
-import { flagsReadFirst, formRegion, successors, tableTargets } from "../../jit/region.ts";
+import {
+  carryDeadAfter,
+  flagsReadFirst,
+  formRegion,
+  successors,
+  tableTargets,
+} from "../../jit/region.ts";
 import { hex } from "./_agree.ts";
 
 function planner(code: number[]) {
@@ -70,10 +76,29 @@ Deno.test("flagsReadFirst() says whether a block may read the flags it is entere
     ["d3 e0 75 fe", true], // shl eax,cl may shift by 0
     ["f3 a5", true], // rep movsd: a callout
     ["90 c3", false], // nop; ret: passed on to whatever follows
+    ["42 01 c1 c3", false], // inc edx; add ecx,eax: the kept CF is replaced unseen
+    ["40 39 d8 75 fe", false], // inc eax; cmp eax,ebx
   ];
   for (const [code, want] of cases) {
     const plan = planBlock({ fetch8: (e) => hex(code)[e] ?? 0xc3 }, 0, true)!;
     assert.equal(flagsReadFirst(plan.instrs), want, code);
+  }
+});
+
+Deno.test("carryDeadAfter() says when the CF an inc or dec keeps can never be seen", () => {
+  const cases: [string, boolean][] = [
+    ["40 39 d8 75 fe", true], // inc eax; cmp eax,ebx: replaced before anything looks
+    ["4a 89 c1 8d 04 08 01 c8 c3", true], // dec edx; mov ecx,eax; lea eax,[eax+ecx]; add eax,ecx
+    ["49 75 fe", false], // dec ecx; jnz: the block ends with CF still kept
+    ["40 83 d3 00 c3", false], // inc eax; adc ebx,0 reads it
+    ["40 8b 13 01 d7 c3", false], // inc eax; mov edx,[ebx] may fault and push EFLAGS
+    ["40 03 03 c3", false], // inc eax; add eax,[ebx] may fault before replacing them
+    ["40 8e d8 01 c1 c3", false], // inc eax; mov ds,ax may fault
+    ["40 f7 f1 01 c1 c3", false], // inc eax; div ecx may fault
+  ];
+  for (const [code, want] of cases) {
+    const plan = planBlock({ fetch8: (e) => hex(code)[e] ?? 0xc3 }, 0, true)!;
+    assert.equal(carryDeadAfter(plan.instrs, 0), want, code);
   }
 });
 
