@@ -718,15 +718,7 @@ export class EmitContext {
     const e = this.let(
       m.i32.load(OFF_TLB, 4, m.i32.shl(m.i32.shr_u(this.get(lin), this.c(12)), this.c(2))),
     );
-    const u = this.mode.user ? TLB_USER : 0;
-    const mask = forWrite
-      ? TLB_VALID | TLB_WRITE | TLB_MMIO | TLB_CODE | u
-      : TLB_VALID | TLB_MMIO | u;
-    let ok = m.i32.eq(
-      m.i32.and(this.get(e), this.c(mask)),
-      this.c(forWrite ? TLB_VALID | TLB_WRITE | u : TLB_VALID | u),
-    );
-    ok = this.withinPage(ok, lin, size);
+    const ok = this.fastAccess(e, lin, size, forWrite);
     let host = m.i32.xor(m.i32.and(this.get(e), this.c(~0xfff)), this.get(lin));
     // Host address 0 is CPU state, never guest RAM: it stands for "no fast store".
     const hostLocal = forWrite ? this.tmp() : -1;
@@ -766,12 +758,7 @@ export class EmitContext {
     const e = this.let(
       m.i32.load(OFF_TLB, 4, m.i32.shl(m.i32.shr_u(this.get(lin), this.c(12)), this.c(2))),
     );
-    const u = this.mode.user ? TLB_USER : 0;
-    let ok = m.i32.eq(
-      m.i32.and(this.get(e), this.c(TLB_VALID | TLB_WRITE | TLB_MMIO | TLB_CODE | u)),
-      this.c(TLB_VALID | TLB_WRITE | u),
-    );
-    ok = this.withinPage(ok, lin, size);
+    const ok = this.fastAccess(e, lin, size, true);
     const host = m.i32.xor(m.i32.and(this.get(e), this.c(~0xfff)), this.get(lin));
     const fast = size === 4
       ? m.i32.store(0, 1, host, this.get(v))
@@ -792,12 +779,25 @@ export class EmitContext {
     return [...this.spill(), m.local.set(L_STOP, m.i32.or(this.get(L_STOP), slow))];
   }
 
-  private withinPage(ok: Expr, lin: number, size: number): Expr {
+  /**
+   * Whether the access of `size` bytes at the linear address in local `lin`, whose TLB entry is
+   * in local `e`, can go straight to host memory: the entry maps the page for this access (a
+   * read: not MMIO; a write: also writable and free of translated code; at CPL 3 also user)
+   * and the access ends on the same page. One comparison: an access that crosses the page end
+   * flips bit 12 between its first and last byte, and that bit joins the flag bits tested.
+   */
+  private fastAccess(e: number, lin: number, size: number, write: boolean): Expr {
     const m = this.m;
-    if (size === 1) return ok;
-    const off = m.i32.and(this.get(lin), this.c(0xfff));
-    const fits = m.i32.le_u(off, this.c(0x1000 - size));
-    return m.i32.and(ok, fits);
+    const u = this.mode.user ? TLB_USER : 0;
+    const mask = write ? TLB_VALID | TLB_WRITE | TLB_MMIO | TLB_CODE | u : TLB_VALID | TLB_MMIO | u;
+    const want = write ? TLB_VALID | TLB_WRITE | u : TLB_VALID | u;
+    let bits = m.i32.and(this.get(e), this.c(mask));
+    if (size > 1) {
+      const last = m.i32.add(this.get(lin), this.c(size - 1));
+      const crossed = m.i32.and(m.i32.xor(last, this.get(lin)), this.c(0x1000));
+      bits = m.i32.or(bits, crossed);
+    }
+    return m.i32.eq(bits, this.c(want));
   }
 
   // ---- operands (mirrors interp/operands.ts) -----------------------------------------------

@@ -200,21 +200,24 @@
    )
   )
   (if
-   (i32.and
-    (i32.eq
+   (i32.eq
+    (i32.or
      (i32.and
       (local.get $13)
       (i32.const 9)
      )
-     (i32.const 1)
-    )
-    (i32.le_u
      (i32.and
-      (local.get $12)
-      (i32.const 4095)
+      (i32.xor
+       (i32.add
+        (local.get $12)
+        (i32.const 3)
+       )
+       (local.get $12)
+      )
+      (i32.const 4096)
      )
-     (i32.const 4092)
     )
+    (i32.const 1)
    )
    (then
     (local.set $14
@@ -395,21 +398,24 @@
    )
   )
   (if
-   (i32.and
-    (i32.eq
+   (i32.eq
+    (i32.or
      (i32.and
       (local.get $23)
       (i32.const 27)
      )
-     (i32.const 3)
-    )
-    (i32.le_u
      (i32.and
-      (local.get $22)
-      (i32.const 4095)
+      (i32.xor
+       (i32.add
+        (local.get $22)
+        (i32.const 3)
+       )
+       (local.get $22)
+      )
+      (i32.const 4096)
      )
-     (i32.const 4092)
     )
+    (i32.const 3)
    )
    (then
     (i32.store align=1
@@ -532,21 +538,24 @@
    )
   )
   (if
-   (i32.and
-    (i32.eq
+   (i32.eq
+    (i32.or
      (i32.and
       (local.get $26)
       (i32.const 27)
      )
-     (i32.const 3)
-    )
-    (i32.le_u
      (i32.and
-      (local.get $25)
-      (i32.const 4095)
+      (i32.xor
+       (i32.add
+        (local.get $25)
+        (i32.const 3)
+       )
+       (local.get $25)
+      )
+      (i32.const 4096)
      )
-     (i32.const 4092)
     )
+    (i32.const 3)
    )
    (then
     (i32.store align=1

@@ -272,21 +272,24 @@
       )
      )
      (if
-      (i32.and
-       (i32.eq
+      (i32.eq
+       (i32.or
         (i32.and
          (local.get $22)
          (i32.const 27)
         )
-        (i32.const 3)
-       )
-       (i32.le_u
         (i32.and
-         (local.get $21)
-         (i32.const 4095)
+         (i32.xor
+          (i32.add
+           (local.get $21)
+           (i32.const 3)
+          )
+          (local.get $21)
+         )
+         (i32.const 4096)
         )
-        (i32.const 4092)
        )
+       (i32.const 3)
       )
       (then
        (i32.store align=1
@@ -533,21 +536,24 @@
      )
     )
     (if
-     (i32.and
-      (i32.eq
+     (i32.eq
+      (i32.or
        (i32.and
         (local.get $29)
         (i32.const 9)
        )
-       (i32.const 1)
-      )
-      (i32.le_u
        (i32.and
-        (local.get $28)
-        (i32.const 4095)
+        (i32.xor
+         (i32.add
+          (local.get $28)
+          (i32.const 3)
+         )
+         (local.get $28)
+        )
+        (i32.const 4096)
        )
-       (i32.const 4092)
       )
+      (i32.const 1)
      )
      (then
       (local.set $30

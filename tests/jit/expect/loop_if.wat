@@ -266,21 +266,24 @@
       )
      )
      (if
-      (i32.and
-       (i32.eq
+      (i32.eq
+       (i32.or
         (i32.and
          (local.get $20)
          (i32.const 9)
         )
-        (i32.const 1)
-       )
-       (i32.le_u
         (i32.and
-         (local.get $19)
-         (i32.const 4095)
+         (i32.xor
+          (i32.add
+           (local.get $19)
+           (i32.const 3)
+          )
+          (local.get $19)
+         )
+         (i32.const 4096)
         )
-        (i32.const 4092)
        )
+       (i32.const 1)
       )
       (then
        (local.set $21

@@ -201,21 +201,24 @@
    )
   )
   (if
-   (i32.and
-    (i32.eq
+   (i32.eq
+    (i32.or
      (i32.and
       (local.get $13)
       (i32.const 9)
      )
-     (i32.const 1)
-    )
-    (i32.le_u
      (i32.and
-      (local.get $12)
-      (i32.const 4095)
+      (i32.xor
+       (i32.add
+        (local.get $12)
+        (i32.const 3)
+       )
+       (local.get $12)
+      )
+      (i32.const 4096)
      )
-     (i32.const 4092)
     )
+    (i32.const 1)
    )
    (then
     (local.set $14
@@ -345,21 +348,24 @@
    (i32.const 0)
   )
   (if
-   (i32.and
-    (i32.eq
+   (i32.eq
+    (i32.or
      (i32.and
       (local.get $19)
       (i32.const 27)
      )
-     (i32.const 3)
-    )
-    (i32.le_u
      (i32.and
-      (local.get $18)
-      (i32.const 4095)
+      (i32.xor
+       (i32.add
+        (local.get $18)
+        (i32.const 3)
+       )
+       (local.get $18)
+      )
+      (i32.const 4096)
      )
-     (i32.const 4092)
     )
+    (i32.const 3)
    )
    (then
     (local.set $21
@@ -648,21 +654,24 @@
    )
   )
   (if
-   (i32.and
-    (i32.eq
+   (i32.eq
+    (i32.or
      (i32.and
       (local.get $29)
       (i32.const 27)
      )
-     (i32.const 3)
-    )
-    (i32.le_u
      (i32.and
-      (local.get $28)
-      (i32.const 4095)
+      (i32.xor
+       (i32.add
+        (local.get $28)
+        (i32.const 1)
+       )
+       (local.get $28)
+      )
+      (i32.const 4096)
      )
-     (i32.const 4094)
     )
+    (i32.const 3)
    )
    (then
     (i32.store16 align=1

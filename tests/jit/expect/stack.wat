@@ -218,21 +218,24 @@
    )
   )
   (if
-   (i32.and
-    (i32.eq
+   (i32.eq
+    (i32.or
      (i32.and
       (local.get $15)
       (i32.const 27)
      )
-     (i32.const 3)
-    )
-    (i32.le_u
      (i32.and
-      (local.get $14)
-      (i32.const 4095)
+      (i32.xor
+       (i32.add
+        (local.get $14)
+        (i32.const 3)
+       )
+       (local.get $14)
+      )
+      (i32.const 4096)
      )
-     (i32.const 4092)
     )
+    (i32.const 3)
    )
    (then
     (i32.store align=1
@@ -320,21 +323,24 @@
    )
   )
   (if
-   (i32.and
-    (i32.eq
+   (i32.eq
+    (i32.or
      (i32.and
       (local.get $20)
       (i32.const 27)
      )
-     (i32.const 3)
-    )
-    (i32.le_u
      (i32.and
-      (local.get $19)
-      (i32.const 4095)
+      (i32.xor
+       (i32.add
+        (local.get $19)
+        (i32.const 3)
+       )
+       (local.get $19)
+      )
+      (i32.const 4096)
      )
-     (i32.const 4092)
     )
+    (i32.const 3)
    )
    (then
     (i32.store align=1
@@ -417,21 +423,24 @@
    )
   )
   (if
-   (i32.and
-    (i32.eq
+   (i32.eq
+    (i32.or
      (i32.and
       (local.get $22)
       (i32.const 9)
      )
-     (i32.const 1)
-    )
-    (i32.le_u
      (i32.and
-      (local.get $21)
-      (i32.const 4095)
+      (i32.xor
+       (i32.add
+        (local.get $21)
+        (i32.const 3)
+       )
+       (local.get $21)
+      )
+      (i32.const 4096)
      )
-     (i32.const 4092)
     )
+    (i32.const 1)
    )
    (then
     (local.set $23
@@ -494,21 +503,24 @@
    )
   )
   (if
-   (i32.and
-    (i32.eq
+   (i32.eq
+    (i32.or
      (i32.and
       (local.get $26)
       (i32.const 27)
      )
-     (i32.const 3)
-    )
-    (i32.le_u
      (i32.and
-      (local.get $25)
-      (i32.const 4095)
+      (i32.xor
+       (i32.add
+        (local.get $25)
+        (i32.const 3)
+       )
+       (local.get $25)
+      )
+      (i32.const 4096)
      )
-     (i32.const 4092)
     )
+    (i32.const 3)
    )
    (then
     (i32.store align=1
@@ -597,21 +609,24 @@
    )
   )
   (if
-   (i32.and
-    (i32.eq
+   (i32.eq
+    (i32.or
      (i32.and
       (local.get $30)
       (i32.const 27)
      )
-     (i32.const 3)
-    )
-    (i32.le_u
      (i32.and
-      (local.get $29)
-      (i32.const 4095)
+      (i32.xor
+       (i32.add
+        (local.get $29)
+        (i32.const 3)
+       )
+       (local.get $29)
+      )
+      (i32.const 4096)
      )
-     (i32.const 4092)
     )
+    (i32.const 3)
    )
    (then
     (i32.store align=1
@@ -750,21 +765,24 @@
    )
   )
   (if
-   (i32.and
-    (i32.eq
+   (i32.eq
+    (i32.or
      (i32.and
       (local.get $16)
       (i32.const 9)
      )
-     (i32.const 1)
-    )
-    (i32.le_u
      (i32.and
-      (local.get $15)
-      (i32.const 4095)
+      (i32.xor
+       (i32.add
+        (local.get $15)
+        (i32.const 3)
+       )
+       (local.get $15)
+      )
+      (i32.const 4096)
      )
-     (i32.const 4092)
     )
+    (i32.const 1)
    )
    (then
     (local.set $17
@@ -846,21 +864,24 @@
    )
   )
   (if
-   (i32.and
-    (i32.eq
+   (i32.eq
+    (i32.or
      (i32.and
       (local.get $19)
       (i32.const 9)
      )
-     (i32.const 1)
-    )
-    (i32.le_u
      (i32.and
-      (local.get $18)
-      (i32.const 4095)
+      (i32.xor
+       (i32.add
+        (local.get $18)
+        (i32.const 3)
+       )
+       (local.get $18)
+      )
+      (i32.const 4096)
      )
-     (i32.const 4092)
     )
+    (i32.const 1)
    )
    (then
     (local.set $20
@@ -946,21 +967,24 @@
    )
   )
   (if
-   (i32.and
-    (i32.eq
+   (i32.eq
+    (i32.or
      (i32.and
       (local.get $22)
       (i32.const 9)
      )
-     (i32.const 1)
-    )
-    (i32.le_u
      (i32.and
-      (local.get $21)
-      (i32.const 4095)
+      (i32.xor
+       (i32.add
+        (local.get $21)
+        (i32.const 3)
+       )
+       (local.get $21)
+      )
+      (i32.const 4096)
      )
-     (i32.const 4092)
     )
+    (i32.const 1)
    )
    (then
     (local.set $23
@@ -1140,21 +1164,24 @@
    )
   )
   (if
-   (i32.and
-    (i32.eq
+   (i32.eq
+    (i32.or
      (i32.and
       (local.get $13)
       (i32.const 9)
      )
-     (i32.const 1)
-    )
-    (i32.le_u
      (i32.and
-      (local.get $12)
-      (i32.const 4095)
+      (i32.xor
+       (i32.add
+        (local.get $12)
+        (i32.const 3)
+       )
+       (local.get $12)
+      )
+      (i32.const 4096)
      )
-     (i32.const 4092)
     )
+    (i32.const 1)
    )
    (then
     (local.set $14
@@ -1304,21 +1331,24 @@
    )
   )
   (if
-   (i32.and
-    (i32.eq
+   (i32.eq
+    (i32.or
      (i32.and
       (local.get $21)
       (i32.const 9)
      )
-     (i32.const 1)
-    )
-    (i32.le_u
      (i32.and
-      (local.get $20)
-      (i32.const 4095)
+      (i32.xor
+       (i32.add
+        (local.get $20)
+        (i32.const 3)
+       )
+       (local.get $20)
+      )
+      (i32.const 4096)
      )
-     (i32.const 4092)
     )
+    (i32.const 1)
    )
    (then
     (local.set $22
