@@ -118,6 +118,8 @@ interface PendingFlags {
   res: number;
   /** For INC/DEC: local holding the CF to keep in EFLAGS; else -1. */
   cf: number;
+  /** For a multiply: CF = OF (the product did not fit), built only where something reads it. */
+  over?: () => Expr;
 }
 
 /**
@@ -451,7 +453,7 @@ export class EmitContext {
     const even = m.i32.eqz(m.i32.and(m.i32.popcnt(m.i32.and(low(), this.c(0xff))), this.c(1)));
     let f = m.i32.or(bit(even, PF), bit(m.i32.eqz(low()), ZF));
     f = m.i32.or(f, bit(m.i32.lt_s(low(), this.c(0)), SF));
-    f = m.i32.or(f, bit(this.get(p.b), CF | OF));
+    f = m.i32.or(f, bit(p.over!(), CF | OF));
     const kept = m.i32.and(this.loadState(OFF_EFLAGS), this.c(~ARITH_FLAGS));
     return [
       this.storeState(OFF_EFLAGS, m.i32.or(kept, f)),
@@ -459,10 +461,11 @@ export class EmitContext {
     ];
   }
   /**
-   * Records the flags of a 32-bit multiply: low half in local `low`, overflow (0/1) in `over`.
+   * Records the flags of a 32-bit multiply: low half in local `low`; `over` builds the
+   * overflow test (0/1) from locals, so a multiply whose flags nobody reads never computes it.
    */
-  setMulFlags(low: number, over: number): void {
-    this.#pending = { op: PENDING_MUL, bits: 32, a: low, b: over, res: low, cf: -1 };
+  setMulFlags(low: number, over: () => Expr): void {
+    this.#pending = { op: PENDING_MUL, bits: 32, a: low, b: low, res: low, cf: -1, over };
   }
   /** Stores the record held in the canonical locals, unless the state already holds it. */
   private spillCanon(): Expr {
@@ -510,7 +513,7 @@ export class EmitContext {
       case LAZY_DEC:
         return this.get(p.cf);
       case PENDING_MUL:
-        return this.get(p.b);
+        return p.over!();
       case LAZY_SHL: // b is the count, 1..bits-1
         return m.i32.and(
           m.i32.shr_u(this.get(p.a), m.i32.sub(this.c(p.bits), this.get(p.b))),
@@ -596,7 +599,7 @@ export class EmitContext {
     const sb = () => this.signExtend(this.get(p.b), size);
     switch (p.op) {
       case PENDING_MUL:
-        if (test === 0 || test === 1) return this.get(p.b);
+        if (test === 0 || test === 1) return p.over!();
         if (test === 2) return zf();
         if (test === 4) return m.i32.lt_s(this.get(p.res), this.c(0));
         return null;

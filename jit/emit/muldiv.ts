@@ -20,9 +20,8 @@ function emitImul(ctx: EmitContext, i: Instr, a: number, b: number): void {
   const wide = m.i64.mul(m.i64.extend_s(ctx.get(a)), m.i64.extend_s(ctx.get(b)));
   const p = ctx.let64(wide);
   const low = ctx.let(m.i32.wrap(ctx.get64(p)));
-  const over = ctx.let(m.i64.ne(ctx.get64(p), m.i64.extend_s(ctx.get(low))));
   ctx.writeReg(i.reg, 4, ctx.get(low));
-  ctx.setMulFlags(low, over);
+  ctx.setMulFlags(low, () => m.i64.ne(ctx.get64(p), m.i64.extend_s(ctx.get(low))));
 }
 
 /** mul/imul1 `r/m32`: EDX:EAX = EAX * r/m32. */
@@ -35,14 +34,15 @@ function wideMultiply(signed: boolean) {
     const p = ctx.let64(m.i64.mul(ext(ctx.reg32(EAX)), ext(ctx.get(src))));
     const low = ctx.let(m.i32.wrap(ctx.get64(p)));
     const high = ctx.let(m.i32.wrap(m.i64.shr_u(ctx.get64(p), m.i64.const(32n))));
-    const over = ctx.let(
-      signed
-        ? m.i32.ne(ctx.get(high), m.i32.shr_s(ctx.get(low), ctx.c(31)))
-        : m.i32.ne(ctx.get(high), ctx.c(0)),
-    );
     ctx.setReg32(EAX, ctx.get(low));
     ctx.setReg32(EDX, ctx.get(high));
-    ctx.setMulFlags(low, over);
+    ctx.setMulFlags(
+      low,
+      () =>
+        signed
+          ? m.i32.ne(ctx.get(high), m.i32.shr_s(ctx.get(low), ctx.c(31)))
+          : m.i32.ne(ctx.get(high), ctx.c(0)),
+    );
     return true;
   };
 }

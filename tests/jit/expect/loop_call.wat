@@ -189,8 +189,7 @@
   (local $36 i32)
   (local $37 i32)
   (local $38 i32)
-  (local $39 i32)
-  (local $40 i64)
+  (local $39 i64)
   (local.set $10
    (local.get $1)
   )
@@ -495,7 +494,7 @@
     (local.set $25
      (local.get $2)
     )
-    (local.set $40
+    (local.set $39
      (i64.mul
       (i64.extend_i32_s
        (local.get $25)
@@ -507,28 +506,20 @@
     )
     (local.set $26
      (i32.wrap_i64
-      (local.get $40)
-     )
-    )
-    (local.set $27
-     (i64.ne
-      (local.get $40)
-      (i64.extend_i32_s
-       (local.get $26)
-      )
+      (local.get $39)
      )
     )
     (local.set $2
      (local.get $26)
     )
-    (local.set $28
+    (local.set $27
      (local.get $6)
     )
-    (local.set $29
+    (local.set $28
      (i32.load offset=4096
       (i32.shl
        (i32.shr_u
-        (local.get $28)
+        (local.get $27)
         (i32.const 12)
        )
        (i32.const 2)
@@ -539,16 +530,16 @@
      (i32.eq
       (i32.or
        (i32.and
-        (local.get $29)
+        (local.get $28)
         (i32.const 9)
        )
        (i32.and
         (i32.xor
          (i32.add
-          (local.get $28)
+          (local.get $27)
           (i32.const 3)
          )
-         (local.get $28)
+         (local.get $27)
         )
         (i32.const 4096)
        )
@@ -556,14 +547,14 @@
       (i32.const 1)
      )
      (then
-      (local.set $30
+      (local.set $29
        (i32.load align=1
         (i32.xor
          (i32.and
-          (local.get $29)
+          (local.get $28)
           (i32.const -4096)
          )
-         (local.get $28)
+         (local.get $27)
         )
        )
       )
@@ -632,7 +623,12 @@
          (select
           (i32.const 2049)
           (i32.const 0)
-          (local.get $27)
+          (i64.ne
+           (local.get $39)
+           (i64.extend_i32_s
+            (local.get $26)
+           )
+          )
          )
         )
        )
@@ -641,9 +637,9 @@
        (i32.const 0)
        (i32.const 0)
       )
-      (local.set $30
+      (local.set $29
        (call $fimport$6
-        (local.get $28)
+        (local.get $27)
         (i32.const 66)
         (i32.add
          (local.get $10)
@@ -667,7 +663,7 @@
     )
     (if
      (i32.eq
-      (local.get $30)
+      (local.get $29)
       (i32.const 4101)
      )
      (then
@@ -746,7 +742,12 @@
            (select
             (i32.const 2049)
             (i32.const 0)
-            (local.get $27)
+            (i64.ne
+             (local.get $39)
+             (i64.extend_i32_s
+              (local.get $26)
+             )
+            )
            )
           )
          )
@@ -814,7 +815,12 @@
          (select
           (i32.const 2049)
           (i32.const 0)
-          (local.get $27)
+          (i64.ne
+           (local.get $39)
+           (i64.extend_i32_s
+            (local.get $26)
+           )
+          )
          )
         )
        )
@@ -835,8 +841,8 @@
       (br $block2)
      )
     )
-    (local.set $31
-     (local.get $30)
+    (local.set $30
+     (local.get $29)
     )
     (i32.store
      (i32.const 0)
@@ -901,7 +907,12 @@
        (select
         (i32.const 2049)
         (i32.const 0)
-        (local.get $27)
+        (i64.ne
+         (local.get $39)
+         (i64.extend_i32_s
+          (local.get $26)
+         )
+        )
        )
       )
      )
@@ -915,7 +926,7 @@
      (then
       (i32.store offset=32
        (i32.const 0)
-       (local.get $31)
+       (local.get $30)
       )
       (return
        (i32.add
@@ -931,54 +942,54 @@
       (local.get $10)
       (i32.const 3)
      )
-     (local.get $31)
+     (local.get $30)
     )
    )
-   (local.set $32
+   (local.set $31
     (local.get $5)
    )
-   (local.set $33
+   (local.set $32
     (local.get $2)
    )
-   (local.set $34
+   (local.set $33
     (i32.add
+     (local.get $31)
      (local.get $32)
-     (local.get $33)
     )
    )
    (local.set $5
-    (local.get $34)
+    (local.get $33)
    )
-   (local.set $35
+   (local.set $34
     (i32.lt_u
-     (local.get $34)
-     (local.get $32)
+     (local.get $33)
+     (local.get $31)
     )
    )
-   (local.set $36
+   (local.set $35
     (local.get $3)
    )
-   (local.set $37
+   (local.set $36
     (i32.const 1)
    )
-   (local.set $38
+   (local.set $37
     (i32.sub
-     (local.get $36)
+     (local.get $35)
      (i32.const 1)
     )
    )
    (local.set $3
-    (local.get $38)
+    (local.get $37)
    )
-   (local.set $39
+   (local.set $38
     (i32.eqz
      (i32.eqz
-      (local.get $38)
+      (local.get $37)
      )
     )
    )
    (if
-    (local.get $39)
+    (local.get $38)
     (then
      (if
       (i32.or
@@ -1014,15 +1025,15 @@
        )
        (i32.store offset=44
         (i32.const 0)
-        (local.get $36)
+        (local.get $35)
        )
        (i32.store offset=48
         (i32.const 0)
-        (local.get $37)
+        (local.get $36)
        )
        (i32.store offset=52
         (i32.const 0)
-        (local.get $38)
+        (local.get $37)
        )
        (i32.store offset=56
         (i32.const 0)
@@ -1037,7 +1048,7 @@
           )
           (i32.const -2)
          )
-         (local.get $35)
+         (local.get $34)
         )
        )
        (i32.store offset=32
@@ -1059,16 +1070,16 @@
       (i32.const 32)
      )
      (local.set $14
-      (local.get $36)
+      (local.get $35)
      )
      (local.set $15
-      (local.get $37)
+      (local.get $36)
      )
      (local.set $16
-      (local.get $38)
+      (local.get $37)
      )
      (local.set $17
-      (local.get $35)
+      (local.get $34)
      )
      (local.set $10
       (i32.add
@@ -1116,15 +1127,15 @@
      )
      (i32.store offset=44
       (i32.const 0)
-      (local.get $36)
+      (local.get $35)
      )
      (i32.store offset=48
       (i32.const 0)
-      (local.get $37)
+      (local.get $36)
      )
      (i32.store offset=52
       (i32.const 0)
-      (local.get $38)
+      (local.get $37)
      )
      (i32.store offset=56
       (i32.const 0)
@@ -1139,7 +1150,7 @@
         )
         (i32.const -2)
        )
-       (local.get $35)
+       (local.get $34)
       )
      )
      (i32.store offset=32
@@ -1161,16 +1172,16 @@
     (i32.const 32)
    )
    (local.set $14
-    (local.get $36)
+    (local.get $35)
    )
    (local.set $15
-    (local.get $37)
+    (local.get $36)
    )
    (local.set $16
-    (local.get $38)
+    (local.get $37)
    )
    (local.set $17
-    (local.get $35)
+    (local.get $34)
    )
    (local.set $10
     (i32.add
