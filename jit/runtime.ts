@@ -20,7 +20,7 @@ import { TF } from "../src/cpu/flags.ts";
 import { HANDLERS } from "../src/cpu/interp/dispatch.ts";
 import type { Interpreter, InterpretResult } from "../src/cpu/interp/interpreter.ts";
 import { ACCESS_FETCH } from "../src/cpu/mmu.ts";
-import { CS, RAM_BASE } from "../src/cpu/state.ts";
+import { CS, DS, RAM_BASE } from "../src/cpu/state.ts";
 import { TLB_MMIO, TLB_USER, TLB_VALID } from "../src/cpu/tlb.ts";
 import { BlockCache, type CompiledBlock } from "./cache.ts";
 import { type Binaryen, type BlockMode, modeKey, SITE_SHIFT } from "./emit/context.ts";
@@ -497,10 +497,18 @@ export class JitEngine {
       return plan;
     };
     const u8 = this.#cpu.u8;
+    // Jump tables are only a guess at the targets (the code compares the real one), so they
+    // may be read from any page mapped now when DS and CS have base 0 (offsets are linear).
+    const flatData = spans && (p.mode.zeroBases & (1 << DS)) !== 0;
     const read32 = (addr: number): number | null => {
       const off = entryOff + ((addr - p.plan.entryEip) | 0);
-      if (off < 0 || off > 0x1000 - 4) return null;
-      const at = p.host - entryOff + off;
+      let at: number;
+      if (off >= 0 && off <= 0x1000 - 4) at = p.host - entryOff + off;
+      else if (flatData && (addr & 0xfff) <= 0x1000 - 4) {
+        const h = this.#fetchHost(addr);
+        if (h === null) return null;
+        at = h;
+      } else return null;
       return (u8[at] | (u8[at + 1] << 8) | (u8[at + 2] << 16) | (u8[at + 3] << 24)) >>> 0;
     };
     const region = formRegion(p.plan, planAt, read32);

@@ -161,3 +161,20 @@ Deno.test("JIT and interpreter agree on a dispatch loop through a jump table", a
     ),
   }, 500);
 });
+
+Deno.test("JIT and interpreter agree on a dispatch loop whose jump table is on the next page", async () => {
+  const code = hex(
+    "be 00 00 00 00 bf 00 01 00 00" + // 0: mov esi,0; mov edi,256
+      " 89 f0 83 e0 03 83 f8 03 77 1d" + // 0x0a: D: mov eax,esi; and eax,3; cmp eax,3; ja spin
+      " ff 24 85 10 20 00 00" + // 0x14: jmp [eax*4+0x2010]
+      " 01 f3 eb 0e 31 f3 eb 0a d1 c3 eb 06 29 f1 eb 02 90 90" + // 0x1b: four handlers
+      " 46 4f 75 d9" + // 0x2d: next: inc esi; dec edi; jnz D
+      " eb fe", // 0x31: spin
+  );
+  const table = hex("1b 10 00 00 1f 10 00 00 23 10 00 00 27 10 00 00");
+  await agreeRegions({
+    steps: 5000,
+    chunk: 999,
+    code: [...code, ...new Array(0x1010 - code.length).fill(0), ...table],
+  }, 500);
+});
