@@ -551,11 +551,24 @@ export class JitEngine {
       return null;
     }
     const batch = [this.#withRegion(hot)];
+    // Entries the batch already holds as region members get no function of their own.
+    const held = new Set<number>();
+    const hold = (p: Planned) => {
+      const members = p.region?.blocks ?? [p.plan];
+      members.forEach((plan, k) => {
+        held.add(p.hosts?.[k] ?? p.host + ((plan.entryEip - p.plan.entryEip) | 0));
+      });
+    };
+    hold(batch[0]);
     for (const w of this.#warm.values()) {
       if (batch.length >= this.#batch) break;
-      if (w.mode !== mode || this.#cache.lookup(w.host, w.eip, mode) !== undefined) continue;
+      if (w.mode !== mode || held.has(w.host)) continue;
+      if (this.#cache.lookup(w.host, w.eip, mode) !== undefined) continue;
       const p = this.#plan(w.host, w.eip);
-      if (p !== null) batch.push(this.#withRegion(p));
+      if (p === null) continue;
+      const planned = this.#withRegion(p);
+      hold(planned);
+      batch.push(planned);
     }
     this.#warm.clear();
     if (this.#cache.size + batch.length > this.#maxBlocks) this.invalidateAll();
