@@ -52,6 +52,12 @@ export interface JitOptions {
    * @default 32
    */
   batch?: number;
+  /**
+   * Return from `create()` at once and interpret until binaryen has loaded (about a second the
+   * first time in a process), instead of waiting for it: short guests never wait for the JIT.
+   * @default false
+   */
+  background?: boolean;
 }
 
 /** Counters of the JIT's work. */
@@ -182,6 +188,26 @@ const WARM_UP_CODE = [
 /** Translations of the warm-up batch at start-up. */
 const WARM_UP_ROUNDS = 8;
 
+/** binaryen, imported and warmed up once per process. */
+let binaryenLoad: Promise<Binaryen> | null = null;
+/** binaryen once `binaryenLoad` has settled, so later engines need not wait a turn for it. */
+let loaded: Binaryen | null = null;
+
+function loadBinaryen(): Promise<Binaryen> {
+  binaryenLoad ??= import("binaryen").then(({ default: b }) => {
+    warmUp(b);
+    loaded = b;
+    return b;
+  });
+  return binaryenLoad;
+}
+
+/**
+ * Host time a background engine interprets before it starts loading binaryen: loading blocks
+ * the process for most of a second, which a guest that is done by then never needs to pay.
+ */
+const BACKGROUND_LOAD_DELAY_MS = 150;
+
 function warmUp(b: Binaryen): void {
   const mode: BlockMode = {
     code32: true,
@@ -252,7 +278,11 @@ interface WarmEntry {
 export class JitEngine {
   readonly #cpu: Cpu;
   readonly #interp: Interpreter;
-  readonly #b: Binaryen;
+  #b: Binaryen | null;
+  /** binaryen's load for a background engine, once started. */
+  #loading: Promise<void> | null = null;
+  /** Host time of the first `run()` of a background engine still without binaryen (0: none). */
+  #firstRun = 0;
   readonly #threshold: number;
   readonly #maxBlocks: number;
   readonly #batch: number;
@@ -283,7 +313,7 @@ export class JitEngine {
     jittedInstructions: 0,
   };
 
-  private constructor(cpu: Cpu, interp: Interpreter, b: Binaryen, options: JitOptions) {
+  private constructor(cpu: Cpu, interp: Interpreter, b: Binaryen | null, options: JitOptions) {
     this.#cpu = cpu;
     this.#interp = interp;
     this.#b = b;
@@ -298,7 +328,8 @@ export class JitEngine {
   }
 
   /**
-   * Creates the engine, loading binaryen (about a second the first time).
+   * Creates the engine, loading binaryen (about a second the first time in a process) unless
+   * `options.background` lets it interpret meanwhile.
    * @param cpu the CPU to run
    * @param interp its interpreter (its `profile`, when set, also counts interpreted rows)
    * @param options tuning
@@ -310,9 +341,23 @@ export class JitEngine {
    * ```
    */
   static async create(cpu: Cpu, interp: Interpreter, options: JitOptions = {}): Promise<JitEngine> {
-    const { default: b } = await import("binaryen");
-    warmUp(b);
+    const b = options.background ? loaded : await loadBinaryen();
     return new JitEngine(cpu, interp, b, options);
+  }
+
+  /**
+   * Settles once the engine compiles (binaryen loaded), starting the load if a background
+   * engine has not yet; rejects if binaryen failed to load (the engine keeps interpreting).
+   */
+  get ready(): Promise<void> {
+    if (this.#b !== null) return Promise.resolve();
+    if (this.#loading === null) {
+      this.#loading = loadBinaryen().then((b) => {
+        this.#b = b;
+      });
+      this.#loading.catch(() => {});
+    }
+    return this.#loading;
   }
 
   /** Counters, with callouts grouped by mnemonic. */
@@ -345,6 +390,11 @@ export class JitEngine {
   run(budget: number): { retired: number; tripleFault: boolean } {
     const cpu = this.#cpu;
     const stats = this.#stats;
+    if (this.#b === null && this.#loading === null) {
+      const now = performance.now();
+      if (this.#firstRun === 0) this.#firstRun = now;
+      else if (now - this.#firstRun >= BACKGROUND_LOAD_DELAY_MS) void this.ready;
+    }
     let retired = 0;
     cpu.stopRequested = false;
     while (retired < budget) {
@@ -398,6 +448,7 @@ export class JitEngine {
 
   /** The compiled block for CS:EIP, compiling it if it just became hot; null to interpret. */
   #find(): CompiledBlock | null {
+    if (this.#b === null) return null; // binaryen is still loading: interpret
     const cpu = this.#cpu;
     const eip = cpu.eip;
     const lin = (cpu.segBase(CS) + eip) | 0;
@@ -592,7 +643,7 @@ export class JitEngine {
     if (nextId > this.#table.length) {
       this.#table.grow(Math.max(nextId - this.#table.length, 1024));
     }
-    const { binary } = translateBlocks(this.#b, batch);
+    const { binary } = translateBlocks(this.#b!, batch);
     const instance = new WebAssembly.Instance(
       new WebAssembly.Module(binary as Uint8Array<ArrayBuffer>),
       this.#imports,

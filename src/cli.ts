@@ -225,6 +225,7 @@ async function runCommand(args: string[]): Promise<number> {
       timeoutMs,
       maxInstructions,
       jitThreshold: threshold,
+      jitBackgroundLoad: true,
     });
   } catch (e) {
     if (e instanceof SyntaxError || e instanceof RangeError || e instanceof TypeError) {

@@ -76,6 +76,13 @@ export interface VmOptions {
    */
   jitThreshold?: number;
   /**
+   * With the JIT, start the guest in the interpreter while binaryen loads (about a second, once
+   * per process) instead of waiting for it; `vm.run()` switches to compiled code when it is
+   * ready. The CLI does this, so short guests start at once.
+   * @default false
+   */
+  jitBackgroundLoad?: boolean;
+  /**
    * Instruction-count time instead of host time, so runs are repeatable.
    * @default false
    */
@@ -220,14 +227,20 @@ export async function createVm(image: Uint8Array, options: VmOptions = {}): Prom
     cpu.setSegmentCache(CS, reset.cs, reset.csBase, 0xffff, ATTR_P | ATTR_S | ATTR_RW | ATTR_CODE);
     cpu.eip = reset.ip;
   }
-  if ((options.engine ?? "interp") === "jit") vm.engine = await createJit(vm, options.jitThreshold);
+  if ((options.engine ?? "interp") === "jit") vm.engine = await createJit(vm, options);
   return vm;
 }
 
 /** Loads the JIT lazily, so interpreter-only use never imports binaryen. */
-async function createJit(vm: Vm, threshold?: number): Promise<Engine> {
+async function createJit(
+  vm: Vm,
+  options: Pick<VmOptions, "jitThreshold" | "jitBackgroundLoad">,
+): Promise<Engine> {
   const { JitEngine } = await import("../jit/mod.ts");
-  return await JitEngine.create(vm.cpu, vm.interpreter, { threshold });
+  return await JitEngine.create(vm.cpu, vm.interpreter, {
+    threshold: options.jitThreshold,
+    background: options.jitBackgroundLoad,
+  });
 }
 
 /**
@@ -277,7 +290,13 @@ export async function restoreVm(
   snapshot: VmSnapshot,
   options: Pick<
     VmOptions,
-    "engine" | "jitThreshold" | "serialOutput" | "debugOutput" | "maxInstructions" | "timeoutMs"
+    | "engine"
+    | "jitThreshold"
+    | "jitBackgroundLoad"
+    | "serialOutput"
+    | "debugOutput"
+    | "maxInstructions"
+    | "timeoutMs"
   > = {},
 ): Promise<Vm> {
   const serial = options.serialOutput ?? (() => {});
@@ -287,7 +306,7 @@ export async function restoreVm(
     maxInstructions: options.maxInstructions ?? Infinity,
     timeoutMs: options.timeoutMs ?? Infinity,
   });
-  if ((options.engine ?? "interp") === "jit") vm.engine = await createJit(vm, options.jitThreshold);
+  if ((options.engine ?? "interp") === "jit") vm.engine = await createJit(vm, options);
   return vm;
 }
 

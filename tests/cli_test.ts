@@ -139,6 +139,15 @@ Deno.test("--stats reports instructions retired and exits by reason", async () =
   assert.match(r.stderr, /exits: .*shutdown=1/);
 });
 
+Deno.test("jitvisor run starts a guest at once, interpreting while the JIT's compiler loads", async () => {
+  // Even at threshold 0 a guest this short (~0.4 M instructions) ends before binaryen arrives.
+  const r = await jitvisor(["run", "--jit-threshold", "0", "--stats", "guests/build/hello-c.elf"]);
+  assert.equal(r.code, 0, r.stderr);
+  const retired = Number(/instructions retired: (\d+)/.exec(r.stderr)?.[1]);
+  const interpreted = Number(/jit interpretedInstructions: (\d+)/.exec(r.stderr)?.[1]);
+  assert.ok(retired > 0 && interpreted === retired, `${interpreted} of ${retired} interpreted`);
+});
+
 Deno.test("jitvisor info describes a multiboot image", async () => {
   const r = await jitvisor(["info", "guests/build/hello.elf"]);
   assert.equal(r.code, 0, r.stderr);

@@ -129,3 +129,17 @@ Deno.test("JitEngine adds a segment base that was 0 when its block was compiled 
   jit.run(30);
   assert.equal(cpu.reg32(0), 30, "the loads now read DS base 0x10000 + 0x20000");
 });
+
+Deno.test("JitEngine in the background interprets until binaryen is ready, then compiles", async () => {
+  const { cpu, interp } = flatCpu(LOOP);
+  cpu.setReg32(1, 1_000_000);
+  const jit = await JitEngine.create(cpu, interp, { threshold: 0, background: true });
+  const first = jit.run(3000);
+  assert.equal(first.retired, 3000);
+  await jit.ready;
+  jit.run(3000);
+  const stats = jit.stats;
+  assert.ok(stats.blocksCompiled >= 1, "compiled once binaryen was ready");
+  assert.equal(stats.interpretedInstructions + stats.jittedInstructions, 6000);
+  assert.ok(stats.jittedInstructions > 2000);
+});
