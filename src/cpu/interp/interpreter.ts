@@ -91,6 +91,12 @@ interface CodeRun {
   instrs: Instr[];
   /** `HANDLERS` entry of each instruction, read when the run was decoded. */
   handlers: Handler[];
+  /**
+   * For a lone instruction that runs into the next page: its bytes, and the host page that
+   * page was read from. A write to its own page drops the run; one to the next page, or a
+   * remapping of it, shows as different bytes there, so a hit compares them first.
+   */
+  straddle?: { bytes: Uint8Array; nextHost: number };
 }
 
 /** The interpreter bound to one CPU. */
@@ -127,10 +133,23 @@ export class Interpreter {
       const hit = this.#cache.get(host);
       if (
         hit !== undefined && hit.code32 === cpu.code32 &&
-        (eip >>> 0) + hit.bytes - 1 <= (i32[CS_LIMIT_INDEX] >>> 0)
+        (eip >>> 0) + hit.bytes - 1 <= (i32[CS_LIMIT_INDEX] >>> 0) &&
+        (hit.straddle === undefined || this.#sameBytes(hit.straddle, lin, host))
       ) return hit;
     }
     return this.#decodeRun(eip, lin, host);
+  }
+
+  /** Whether a straddling instruction's bytes are still what both pages hold now. */
+  #sameBytes(s: { bytes: Uint8Array; nextHost: number }, lin: number, host: number): boolean {
+    const u8 = this.#cpu.u8;
+    const here = 0x1000 - (lin & 0xfff);
+    if (this.#cpu.mmu.fetchHost((lin + here) | 0) !== s.nextHost) return false;
+    for (let n = 0; n < s.bytes.length; n++) {
+      const b = n < here ? u8[host + n] : u8[s.nextHost + n - here];
+      if (b !== s.bytes[n]) return false;
+    }
+    return true;
   }
 
   /**
@@ -147,7 +166,20 @@ export class Interpreter {
       instrs: [first],
       handlers: [HANDLERS[first.op.id]],
     };
-    if (host < 0 || (lin & 0xfff) + first.length > 0x1000) return run;
+    if (host < 0) return run;
+    const here = 0x1000 - (lin & 0xfff);
+    if (first.length > here) {
+      // Cached with its bytes: decoding it afresh each time would cost far more than comparing.
+      const nextHost = cpu.mmu.fetchHost((lin + here) | 0);
+      if (nextHost < 0) return run;
+      const bytes = new Uint8Array(first.length);
+      for (let n = 0; n < bytes.length; n++) {
+        bytes[n] = n < here ? cpu.u8[host + n] : cpu.u8[nextHost + n - here];
+      }
+      run.straddle = { bytes, nextHost };
+      this.#cache.set(host, run);
+      return run;
+    }
     const ahead = this.#ahead;
     ahead.reset(cpu.i32[CS_BASE_INDEX], cpu.i32[CS_LIMIT_INDEX] >>> 0, lin, host);
     let last = first;
