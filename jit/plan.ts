@@ -3,8 +3,10 @@
  * instructions with their addresses) without touching binaryen, so it can be tested alone.
  *
  * A block ends after an instruction whose opcode row has F_END (control transfers, mode
- * changes, monitor calls), before an instruction that leaves the entry's page or cannot be
- * decoded (the interpreter then runs it and raises any fault), or at a length limit.
+ * changes, monitor calls), before an instruction that starts past `maxStart` (the entry's page
+ * end, for the engine) or that the reader refuses or cannot decode (the interpreter then runs
+ * it and raises any fault), or at a length limit. The reader decides whether the last
+ * instruction may run on into the next page.
  */
 
 import type { CodeReader } from "../src/cpu/decode/decode.ts";

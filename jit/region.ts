@@ -1,5 +1,6 @@
 /**
- * Region formation for the JIT: from a hot block, the blocks of the same code page that lie on
+ * Region formation for the JIT: from a hot block, the blocks (of its page and, in a flat code
+ * segment, the pages next to it; the caller's `planAt` decides) that lie on
  * a cycle through it (a loop and its inner loops; a recursive function with its calls' return
  * points; a switch's dispatch and its cases), ordered so most edges run forward, plus the
  * flag liveness that decides how the lazy-flag record crosses each block boundary. Pure work on

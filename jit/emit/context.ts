@@ -5,7 +5,8 @@
  * observe it, the inline TLB fast path for guest memory, and the edges between the blocks of a
  * region compiled as one function with a wasm loop (DESIGN.md §3, §5).
  *
- * A function is one block, or a region: several blocks of one page laid out in nested wasm
+ * A function is one block, or a region: several blocks (of one page, or of neighbouring pages
+ * whose mapping an edge between them checks) laid out in nested wasm
  * `block`s inside a `loop`, so an edge to a later block is a `br` forward and an edge to an
  * earlier one a `br` to the loop (through a `br_table` on the target's index when it is not the
  * entry). At a region block's entry every register is in its local; which ones differ from the
