@@ -18,6 +18,14 @@ export const JC_BASE = OFF_JIT_AREA;
 export const JC_SLOTS = 8192;
 /** Bytes per slot. */
 export const JC_SLOT_BYTES = 16;
+/**
+ * A word after the slots: set to 1 by a block that left before an instruction its inline fast
+ * path could not do (a TLB miss, MMIO, a write to translated code, a page crossing), so the
+ * dispatcher runs that one instruction in the interpreter, then goes on.
+ */
+export const OFF_INTERPRET_NEXT = JC_BASE + JC_SLOTS * JC_SLOT_BYTES;
+/** Bits of a slot's mode-and-length word that hold the mode key; the length sits above. */
+export const MODE_BITS = 24;
 /** Word offsets inside a slot. */
 export const JC_HOST = 0;
 /** Entry EIP word. */
@@ -27,7 +35,7 @@ export const JC_MODE_LEN = 8;
 /** Function table index word. */
 export const JC_INDEX = 12;
 
-if (JC_BASE + JC_SLOTS * JC_SLOT_BYTES > RAM_BASE) {
+if (OFF_INTERPRET_NEXT + 4 > RAM_BASE) {
   throw new RangeError("Cannot place the jump cache: the JIT area is smaller than it");
 }
 
@@ -60,8 +68,8 @@ export class JumpCache {
    * Makes `host`/`eip` in mode `mode` chain to table index `index`.
    * @param host entry host address
    * @param eip entry EIP
-   * @param mode the block's mode key (below 2^16)
-   * @param length the block's instruction count (the budget a chained call needs)
+   * @param mode the block's mode key (below 2^MODE_BITS)
+   * @param length the block's instruction count (the budget a chained call needs, below 256)
    * @param index the block's index in the shared function table
    */
   put(host: number, eip: number, mode: number, length: number, index: number): void {
@@ -69,7 +77,7 @@ export class JumpCache {
     const a = this.#i32;
     a[w] = host;
     a[w + 1] = eip;
-    a[w + 2] = mode | (length << 16);
+    a[w + 2] = mode | (length << MODE_BITS);
     a[w + 3] = index;
   }
 

@@ -24,7 +24,10 @@ import { CS, DS, RAM_BASE } from "../src/cpu/state.ts";
 import { TLB_MMIO, TLB_USER, TLB_VALID } from "../src/cpu/tlb.ts";
 import { BlockCache, type CompiledBlock } from "./cache.ts";
 import { type Binaryen, type BlockMode, modeKey, SITE_SHIFT } from "./emit/context.ts";
-import { JumpCache } from "./jump_cache.ts";
+import { JumpCache, OFF_INTERPRET_NEXT } from "./jump_cache.ts";
+
+/** `OFF_INTERPRET_NEXT` as an index of the CPU's i32 view. */
+const INTERPRET_NEXT_INDEX = OFF_INTERPRET_NEXT >> 2;
 import { type BlockPlan, planBlock, PlanBoundary } from "./plan.ts";
 import { formRegion } from "./region.ts";
 import {
@@ -216,6 +219,7 @@ function warmUp(b: Binaryen): void {
     checkedSegs: 0,
     csFlat: true,
     zeroBases: 0x3f,
+    paging: false,
   };
   const batch: BlockSource[] = [];
   for (let start = 0; start < 40; start += 8) {
@@ -255,6 +259,7 @@ export function blockModeOf(cpu: Cpu): BlockMode {
     checkedSegs: cpu.checkedSegs,
     csFlat: cpu.segLimit(CS) === 0xffffffff,
     zeroBases: cpu.zeroBaseSegs,
+    paging: (cpu.cr0 & CR0_PG) !== 0,
   };
 }
 
@@ -427,6 +432,18 @@ export class JitEngine {
         }
         stats.jittedInstructions += done;
         retired += done;
+        if (cpu.i32[INTERPRET_NEXT_INDEX] !== 0) {
+          // The block left before an access its fast path could not do: run that instruction.
+          cpu.i32[INTERPRET_NEXT_INDEX] = 0;
+          if (retired < budget && !cpu.stopRequested) {
+            const r = this.#interp.run(1);
+            retired += r.retired;
+            stats.interpretedInstructions += r.retired;
+            if (r.tripleFault) return { retired, tripleFault: true };
+          }
+          if (cpu.stopRequested) break;
+          continue;
+        }
         // A block that left before its first instruction (a page it reads code from moved)
         // makes no progress: the interpreter runs that instruction.
         if (done === 0 && !cpu.stopRequested) {

@@ -44,6 +44,7 @@ import {
   JC_MODE_LEN,
   JC_SLOT_BYTES,
   JC_SLOTS,
+  MODE_BITS,
 } from "./jump_cache.ts";
 import type { BlockPlan } from "./plan.ts";
 import type { RegionPlan } from "./region.ts";
@@ -213,8 +214,8 @@ function addChainHelper(
     m.if(m.i32.ne(m.i32.load(JC_BASE + JC_HOST, 4, get(SLOT)), get(LIN)), out),
     m.if(m.i32.ne(m.i32.load(JC_BASE + JC_EIP, 4, get(SLOT)), get(EIP)), out),
     m.local.set(W, m.i32.load(JC_BASE + JC_MODE_LEN, 4, get(SLOT))),
-    m.if(m.i32.ne(m.i32.and(get(W), c(0xffff)), c(key)), out),
-    m.if(m.i32.gt_u(m.i32.add(get(DONE), m.i32.shr_u(get(W), c(16))), get(BUDGET)), out),
+    m.if(m.i32.ne(m.i32.and(get(W), c((1 << MODE_BITS) - 1)), c(key)), out),
+    m.if(m.i32.gt_u(m.i32.add(get(DONE), m.i32.shr_u(get(W), c(MODE_BITS))), get(BUDGET)), out),
     m.return_call_indirect(
       "t",
       m.i32.load(JC_BASE + JC_INDEX, 4, get(SLOT)),

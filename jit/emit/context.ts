@@ -51,6 +51,7 @@ import {
 } from "../../src/cpu/state.ts";
 import { TLB_CODE, TLB_MMIO, TLB_USER, TLB_VALID, TLB_WRITE } from "../../src/cpu/tlb.ts";
 import type { BlockPlan } from "../plan.ts";
+import { OFF_INTERPRET_NEXT } from "../jump_cache.ts";
 
 /** The binaryen namespace (loaded lazily by the engine). */
 export type Binaryen = typeof binaryen;
@@ -71,12 +72,18 @@ export interface BlockMode {
   readonly csFlat: boolean;
   /** Segments with base 0 (bit per segment register), as `Cpu.zeroBaseSegs`: no base to add. */
   readonly zeroBases: number;
+  /**
+   * CR0.PG: paging is on. TLB misses are then routine (INVLPG, CR3 loads), and a memory slow
+   * path calls the MMU in place; with paging off a miss comes once per page, and the slow path
+   * leaves the block for the interpreter instead (see `leaveToInterpreter`).
+   */
+  readonly paging: boolean;
 }
 
 /** Packs a mode into the small integer stored with each cached block. */
 export function modeKey(m: BlockMode): number {
   return (m.code32 ? 1 : 0) | (m.stack32 ? 2 : 0) | (m.user ? 4 : 0) | (m.csFlat ? 8 : 0) |
-    (m.checkedSegs << 4) | (m.zeroBases << 10);
+    (m.paging ? 16 : 0) | (m.checkedSegs << 5) | (m.zeroBases << 11);
 }
 
 /** Names of the host functions a block module imports (module "h"). */
@@ -737,6 +744,10 @@ export class EmitContext {
       ? m.i32.load16_u(0, 1, host)
       : m.i32.load8_u(0, 1, host);
     const v = this.tmp();
+    if (!this.mode.paging) {
+      this.stmts.push(m.if(ok, m.local.set(v, fast), this.leaveToInterpreter()));
+      return v;
+    }
     const slow = m.call(HOST.read[size], [this.get(lin), this.site(), this.doneBefore()], i32);
     // A device read may ask the run loop for attention; the block's exit then returns to it.
     const stop = m.local.set(L_STOP, m.i32.or(this.get(L_STOP), m.call(HOST.stopped, [], i32)));
@@ -744,6 +755,22 @@ export class EmitContext {
       m.if(ok, m.local.set(v, fast), m.block(null, [...this.spill(), m.local.set(v, slow), stop])),
     );
     return v;
+  }
+  /**
+   * Leaves the block before the current instruction for the dispatcher to run it in the
+   * interpreter (which walks the page tables, reaches devices, catches writes to translated
+   * code and raises faults). A call on the slow path makes V8 keep live values in memory
+   * around the fast path too; a return costs nothing there. Only with paging off, where a
+   * miss is rare (see `BlockMode.paging`).
+   */
+  private leaveToInterpreter(): Expr {
+    const m = this.m;
+    return m.block(null, [
+      ...this.spill(),
+      this.storeState(OFF_EIP, this.c(this.plan.eips[this.k])),
+      m.i32.store(OFF_INTERPRET_NEXT, 4, this.c(0), this.c(1)),
+      m.return(this.doneBefore()),
+    ]);
   }
   /** Writes `size` bytes of local `v` at the linear address in local `lin`. */
   store(lin: number, size: number, v: number): void {
@@ -756,7 +783,7 @@ export class EmitContext {
         : size === 2
         ? m.i32.store16(0, 1, this.get(rmw.host), this.get(v))
         : m.i32.store8(0, 1, this.get(rmw.host), this.get(v));
-      this.stmts.push(m.if(this.get(rmw.host), fast, m.block(null, this.slowStore(lin, size, v))));
+      this.stmts.push(m.if(this.get(rmw.host), fast, this.slowStore(lin, size, v)));
       return;
     }
     const e = this.let(
@@ -769,18 +796,19 @@ export class EmitContext {
       : size === 2
       ? m.i32.store16(0, 1, host, this.get(v))
       : m.i32.store8(0, 1, host, this.get(v));
-    this.stmts.push(m.if(ok, fast, m.block(null, this.slowStore(lin, size, v))));
+    this.stmts.push(m.if(ok, fast, this.slowStore(lin, size, v)));
   }
-  /** The slow path of a store: registers stored, then the host write (which may fault). */
-  private slowStore(lin: number, size: number, v: number): Expr[] {
+  /** The slow path of a store: leave for the interpreter, or store registers and call the MMU. */
+  private slowStore(lin: number, size: number, v: number): Expr {
     const m = this.m;
+    if (!this.mode.paging) return this.leaveToInterpreter();
     const slow = m.call(
       HOST.write[size],
       [this.get(lin), this.get(v), this.site(), this.doneBefore()],
       this.b.i32,
     );
     this.#slowWrite = true;
-    return [...this.spill(), m.local.set(L_STOP, m.i32.or(this.get(L_STOP), slow))];
+    return m.block(null, [...this.spill(), m.local.set(L_STOP, m.i32.or(this.get(L_STOP), slow))]);
   }
 
   /**

@@ -143,3 +143,18 @@ Deno.test("JitEngine in the background interprets until binaryen is ready, then 
   assert.equal(stats.interpretedInstructions + stats.jittedInstructions, 6000);
   assert.ok(stats.jittedInstructions > 2000);
 });
+
+Deno.test("JitEngine leaves a block for the interpreter at an access its fast path cannot do (MMIO)", async () => {
+  // 8b 35 00 00 00 f0: mov esi,[0xf0000000] (past RAM: MMIO); 01 f3: add ebx,esi; 40: inc eax;
+  // eb f5: jmp -11
+  const code = [0x8b, 0x35, 0x00, 0x00, 0x00, 0xf0, 0x01, 0xf3, 0x40, 0xeb, 0xf5];
+  const { cpu, env, interp } = flatCpu(code);
+  let reads = 0;
+  env.mmioRead = () => ++reads;
+  const jit = await JitEngine.create(cpu, interp, { threshold: 0 });
+  assert.equal(jit.run(400).retired, 400);
+  assert.equal(reads, 100, "one device read per mov");
+  assert.equal(cpu.reg32(3), (100 * 101) / 2, "each read's value was added");
+  assert.equal(cpu.reg32(0), 100);
+  assert.ok(jit.stats.jittedInstructions > 200, "the rest of the loop ran compiled");
+});

@@ -17,7 +17,7 @@
  (import "h" "wr2" (func $fimport$8 (type $2) (param i32 i32 i32 i32) (result i32)))
  (import "h" "wr4" (func $fimport$9 (type $2) (param i32 i32 i32 i32) (result i32)))
  (export "b0" (func $b0))
- (func $chain64555 (type $0) (param $0 i32) (param $1 i32) (param $2 i32) (result i32)
+ (func $chain129099 (type $0) (param $0 i32) (param $1 i32) (param $2 i32) (result i32)
   (local $3 i32)
   (local $4 i32)
   (local $5 i32)
@@ -113,9 +113,9 @@
    (i32.ne
     (i32.and
      (local.get $6)
-     (i32.const 65535)
+     (i32.const 16777215)
     )
-    (i32.const 64555)
+    (i32.const 129099)
    )
    (then
     (return
@@ -129,7 +129,7 @@
      (local.get $1)
      (i32.shr_u
       (local.get $6)
-      (i32.const 16)
+      (i32.const 24)
      )
     )
     (local.get $0)
@@ -233,20 +233,18 @@
     )
    )
    (else
-    (local.set $14
-     (call $fimport$6
-      (local.get $12)
-      (i32.const 0)
-      (i32.add
-       (local.get $10)
-       (i32.const 0)
-      )
-     )
+    (i32.store offset=32
+     (i32.const 0)
+     (i32.const 4096)
     )
-    (local.set $11
-     (i32.or
-      (local.get $11)
-      (call $fimport$3)
+    (i32.store offset=4329472
+     (i32.const 0)
+     (i32.const 1)
+    )
+    (return
+     (i32.add
+      (local.get $10)
+      (i32.const 0)
      )
     )
    )
@@ -458,61 +456,18 @@
      (i32.const 0)
      (i32.const 32)
     )
-    (local.set $11
-     (i32.or
-      (local.get $11)
-      (call $fimport$9
-       (local.get $22)
-       (local.get $21)
-       (i32.const 3)
-       (i32.add
-        (local.get $10)
-        (i32.const 3)
-       )
-      )
-     )
-    )
-   )
-  )
-  (if
-   (local.get $11)
-   (then
-    (i32.store
-     (i32.const 0)
-     (local.get $2)
-    )
-    (i32.store offset=8
-     (i32.const 0)
-     (local.get $4)
-    )
-    (i32.store offset=40
-     (i32.const 0)
-     (i32.const 5)
-    )
-    (i32.store offset=44
-     (i32.const 0)
-     (local.get $15)
-    )
-    (i32.store offset=48
-     (i32.const 0)
-     (local.get $16)
-    )
-    (i32.store offset=52
-     (i32.const 0)
-     (local.get $17)
-    )
-    (i32.store offset=56
-     (i32.const 0)
-     (i32.const 32)
-    )
     (i32.store offset=32
      (i32.const 0)
-     (i32.const 4104)
+     (i32.const 4102)
+    )
+    (i32.store offset=4329472
+     (i32.const 0)
+     (i32.const 1)
     )
     (return
      (i32.add
       (local.get $10)
-      (i32.const 4)
+      (i32.const 3)
      )
     )
    )
@@ -598,61 +553,18 @@
      (i32.const 0)
      (i32.const 32)
     )
-    (local.set $11
-     (i32.or
-      (local.get $11)
-      (call $fimport$9
-       (local.get $25)
-       (local.get $24)
-       (i32.const 4)
-       (i32.add
-        (local.get $10)
-        (i32.const 4)
-       )
-      )
-     )
-    )
-   )
-  )
-  (if
-   (local.get $11)
-   (then
-    (i32.store
-     (i32.const 0)
-     (local.get $2)
-    )
-    (i32.store offset=8
-     (i32.const 0)
-     (local.get $4)
-    )
-    (i32.store offset=40
-     (i32.const 0)
-     (i32.const 5)
-    )
-    (i32.store offset=44
-     (i32.const 0)
-     (local.get $15)
-    )
-    (i32.store offset=48
-     (i32.const 0)
-     (local.get $16)
-    )
-    (i32.store offset=52
-     (i32.const 0)
-     (local.get $17)
-    )
-    (i32.store offset=56
-     (i32.const 0)
-     (i32.const 32)
-    )
     (i32.store offset=32
      (i32.const 0)
-     (i32.const 4107)
+     (i32.const 4104)
+    )
+    (i32.store offset=4329472
+     (i32.const 0)
+     (i32.const 1)
     )
     (return
      (i32.add
       (local.get $10)
-      (i32.const 5)
+      (i32.const 4)
      )
     )
    )
@@ -703,7 +615,7 @@
     )
    )
   )
-  (return_call $chain64555
+  (return_call $chain129099
    (local.get $0)
    (i32.add
     (local.get $10)

@@ -20,7 +20,7 @@
  (export "b0" (func $b0))
  (export "b0m1" (func $b0m1))
  (export "b0m2" (func $b0m2))
- (func $chain64555 (type $1) (param $0 i32) (param $1 i32) (param $2 i32) (result i32)
+ (func $chain129099 (type $1) (param $0 i32) (param $1 i32) (param $2 i32) (result i32)
   (local $3 i32)
   (local $4 i32)
   (local $5 i32)
@@ -116,9 +116,9 @@
    (i32.ne
     (i32.and
      (local.get $6)
-     (i32.const 65535)
+     (i32.const 16777215)
     )
-    (i32.const 64555)
+    (i32.const 129099)
    )
    (then
     (return
@@ -132,7 +132,7 @@
      (local.get $1)
      (i32.shr_u
       (local.get $6)
-      (i32.const 16)
+      (i32.const 24)
      )
     )
     (local.get $0)
@@ -363,20 +363,18 @@
          )
         )
        )
-       (local.set $21
-        (call $fimport$6
-         (local.get $19)
-         (i32.const 0)
-         (i32.add
-          (local.get $10)
-          (i32.const 0)
-         )
-        )
+       (i32.store offset=32
+        (i32.const 0)
+        (i32.const 4096)
        )
-       (local.set $11
-        (i32.or
-         (local.get $11)
-         (call $fimport$3)
+       (i32.store offset=4329472
+        (i32.const 0)
+        (i32.const 1)
+       )
+       (return
+        (i32.add
+         (local.get $10)
+         (i32.const 0)
         )
        )
       )
@@ -879,7 +877,7 @@
       )
      )
     )
-    (return_call $chain64555
+    (return_call $chain129099
      (local.get $0)
      (i32.add
       (local.get $10)
@@ -1164,7 +1162,7 @@
      )
     )
    )
-   (return_call $chain64555
+   (return_call $chain129099
     (local.get $0)
     (i32.add
      (local.get $10)

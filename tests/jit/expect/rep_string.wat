@@ -17,7 +17,7 @@
  (import "h" "wr2" (func $fimport$8 (type $2) (param i32 i32 i32 i32) (result i32)))
  (import "h" "wr4" (func $fimport$9 (type $2) (param i32 i32 i32 i32) (result i32)))
  (export "b0" (func $b0))
- (func $chain64555 (type $0) (param $0 i32) (param $1 i32) (param $2 i32) (result i32)
+ (func $chain129099 (type $0) (param $0 i32) (param $1 i32) (param $2 i32) (result i32)
   (local $3 i32)
   (local $4 i32)
   (local $5 i32)
@@ -113,9 +113,9 @@
    (i32.ne
     (i32.and
      (local.get $6)
-     (i32.const 65535)
+     (i32.const 16777215)
     )
-    (i32.const 64555)
+    (i32.const 129099)
    )
    (then
     (return
@@ -129,7 +129,7 @@
      (local.get $1)
      (i32.shr_u
       (local.get $6)
-      (i32.const 16)
+      (i32.const 24)
      )
     )
     (local.get $0)
@@ -567,7 +567,7 @@
     )
    )
   )
-  (return_call $chain64555
+  (return_call $chain129099
    (local.get $0)
    (i32.add
     (local.get $10)

@@ -19,7 +19,7 @@
  (export "b0" (func $b0))
  (export "b1" (func $b1))
  (export "b2" (func $b2))
- (func $chain64555 (type $1) (param $0 i32) (param $1 i32) (param $2 i32) (result i32)
+ (func $chain129099 (type $1) (param $0 i32) (param $1 i32) (param $2 i32) (result i32)
   (local $3 i32)
   (local $4 i32)
   (local $5 i32)
@@ -115,9 +115,9 @@
    (i32.ne
     (i32.and
      (local.get $6)
-     (i32.const 65535)
+     (i32.const 16777215)
     )
-    (i32.const 64555)
+    (i32.const 129099)
    )
    (then
     (return
@@ -131,7 +131,7 @@
      (local.get $1)
      (i32.shr_u
       (local.get $6)
-      (i32.const 16)
+      (i32.const 24)
      )
     )
     (local.get $0)
@@ -250,43 +250,24 @@
     )
    )
    (else
-    (local.set $11
-     (i32.or
-      (local.get $11)
-      (call $fimport$9
-       (local.get $14)
-       (local.get $12)
-       (i32.const 0)
-       (i32.add
-        (local.get $10)
-        (i32.const 0)
-       )
-      )
+    (i32.store offset=32
+     (i32.const 0)
+     (i32.const 4096)
+    )
+    (i32.store offset=4329472
+     (i32.const 0)
+     (i32.const 1)
+    )
+    (return
+     (i32.add
+      (local.get $10)
+      (i32.const 0)
      )
     )
    )
   )
   (local.set $6
    (local.get $13)
-  )
-  (if
-   (local.get $11)
-   (then
-    (i32.store offset=16
-     (i32.const 0)
-     (local.get $6)
-    )
-    (i32.store offset=32
-     (i32.const 0)
-     (i32.const 4097)
-    )
-    (return
-     (i32.add
-      (local.get $10)
-      (i32.const 1)
-     )
-    )
-   )
   )
   (local.set $16
    (local.get $6)
@@ -363,47 +344,24 @@
      (i32.const 0)
      (local.get $7)
     )
-    (local.set $11
-     (i32.or
-      (local.get $11)
-      (call $fimport$9
-       (local.get $19)
-       (local.get $17)
-       (i32.const 2)
-       (i32.add
-        (local.get $10)
-        (i32.const 2)
-       )
-      )
+    (i32.store offset=32
+     (i32.const 0)
+     (i32.const 4099)
+    )
+    (i32.store offset=4329472
+     (i32.const 0)
+     (i32.const 1)
+    )
+    (return
+     (i32.add
+      (local.get $10)
+      (i32.const 2)
      )
     )
    )
   )
   (local.set $6
    (local.get $18)
-  )
-  (if
-   (local.get $11)
-   (then
-    (i32.store offset=16
-     (i32.const 0)
-     (local.get $6)
-    )
-    (i32.store offset=20
-     (i32.const 0)
-     (local.get $7)
-    )
-    (i32.store offset=32
-     (i32.const 0)
-     (i32.const 4100)
-    )
-    (return
-     (i32.add
-      (local.get $10)
-      (i32.const 3)
-     )
-    )
-   )
   )
   (local.set $21
    (i32.add
@@ -464,20 +422,18 @@
      (i32.const 0)
      (local.get $7)
     )
-    (local.set $23
-     (call $fimport$6
-      (local.get $21)
-      (i32.const 3)
-      (i32.add
-       (local.get $10)
-       (i32.const 3)
-      )
-     )
+    (i32.store offset=32
+     (i32.const 0)
+     (i32.const 4100)
     )
-    (local.set $11
-     (i32.or
-      (local.get $11)
-      (call $fimport$3)
+    (i32.store offset=4329472
+     (i32.const 0)
+     (i32.const 1)
+    )
+    (return
+     (i32.add
+      (local.get $10)
+      (i32.const 3)
      )
     )
    )
@@ -543,47 +499,24 @@
      (i32.const 0)
      (local.get $7)
     )
-    (local.set $11
-     (i32.or
-      (local.get $11)
-      (call $fimport$9
-       (local.get $25)
-       (local.get $23)
-       (i32.const 3)
-       (i32.add
-        (local.get $10)
-        (i32.const 3)
-       )
-      )
+    (i32.store offset=32
+     (i32.const 0)
+     (i32.const 4100)
+    )
+    (i32.store offset=4329472
+     (i32.const 0)
+     (i32.const 1)
+    )
+    (return
+     (i32.add
+      (local.get $10)
+      (i32.const 3)
      )
     )
    )
   )
   (local.set $6
    (local.get $24)
-  )
-  (if
-   (local.get $11)
-   (then
-    (i32.store offset=16
-     (i32.const 0)
-     (local.get $6)
-    )
-    (i32.store offset=20
-     (i32.const 0)
-     (local.get $7)
-    )
-    (i32.store offset=32
-     (i32.const 0)
-     (i32.const 4103)
-    )
-    (return
-     (i32.add
-      (local.get $10)
-      (i32.const 4)
-     )
-    )
-   )
   )
   (local.set $27
    (i32.const 4108)
@@ -649,18 +582,18 @@
      (i32.const 0)
      (local.get $7)
     )
-    (local.set $11
-     (i32.or
-      (local.get $11)
-      (call $fimport$9
-       (local.get $29)
-       (local.get $27)
-       (i32.const 4)
-       (i32.add
-        (local.get $10)
-        (i32.const 4)
-       )
-      )
+    (i32.store offset=32
+     (i32.const 0)
+     (i32.const 4103)
+    )
+    (i32.store offset=4329472
+     (i32.const 0)
+     (i32.const 1)
+    )
+    (return
+     (i32.add
+      (local.get $10)
+      (i32.const 4)
      )
     )
    )
@@ -694,7 +627,7 @@
     )
    )
   )
-  (return_call $chain64555
+  (return_call $chain129099
    (local.get $0)
    (i32.add
     (local.get $10)
@@ -822,20 +755,18 @@
      (i32.const 0)
      (i32.const 32)
     )
-    (local.set $17
-     (call $fimport$6
-      (local.get $15)
-      (i32.const 65)
-      (i32.add
-       (local.get $10)
-       (i32.const 1)
-      )
-     )
+    (i32.store offset=32
+     (i32.const 0)
+     (i32.const 4111)
     )
-    (local.set $11
-     (i32.or
-      (local.get $11)
-      (call $fimport$3)
+    (i32.store offset=4329472
+     (i32.const 0)
+     (i32.const 1)
+    )
+    (return
+     (i32.add
+      (local.get $10)
+      (i32.const 1)
      )
     )
    )
@@ -925,20 +856,18 @@
      (i32.const 0)
      (i32.const 32)
     )
-    (local.set $20
-     (call $fimport$6
-      (local.get $18)
-      (i32.const 66)
-      (i32.add
-       (local.get $10)
-       (i32.const 2)
-      )
-     )
+    (i32.store offset=32
+     (i32.const 0)
+     (i32.const 4112)
     )
-    (local.set $11
-     (i32.or
-      (local.get $11)
-      (call $fimport$3)
+    (i32.store offset=4329472
+     (i32.const 0)
+     (i32.const 1)
+    )
+    (return
+     (i32.add
+      (local.get $10)
+      (i32.const 2)
      )
     )
    )
@@ -1032,20 +961,18 @@
      (i32.const 0)
      (i32.const 32)
     )
-    (local.set $23
-     (call $fimport$6
-      (local.get $21)
-      (i32.const 67)
-      (i32.add
-       (local.get $10)
-       (i32.const 3)
-      )
-     )
+    (i32.store offset=32
+     (i32.const 0)
+     (i32.const 4113)
     )
-    (local.set $11
-     (i32.or
-      (local.get $11)
-      (call $fimport$3)
+    (i32.store offset=4329472
+     (i32.const 0)
+     (i32.const 1)
+    )
+    (return
+     (i32.add
+      (local.get $10)
+      (i32.const 3)
      )
     )
    )
@@ -1106,7 +1033,7 @@
     )
    )
   )
-  (return_call $chain64555
+  (return_call $chain129099
    (local.get $0)
    (i32.add
     (local.get $10)
@@ -1197,20 +1124,18 @@
     )
    )
    (else
-    (local.set $14
-     (call $fimport$6
-      (local.get $12)
-      (i32.const 128)
-      (i32.add
-       (local.get $10)
-       (i32.const 0)
-      )
-     )
+    (i32.store offset=32
+     (i32.const 0)
+     (i32.const 4114)
     )
-    (local.set $11
-     (i32.or
-      (local.get $11)
-      (call $fimport$3)
+    (i32.store offset=4329472
+     (i32.const 0)
+     (i32.const 1)
+    )
+    (return
+     (i32.add
+      (local.get $10)
+      (i32.const 0)
      )
     )
    )
@@ -1400,20 +1325,18 @@
       (local.get $16)
      )
     )
-    (local.set $22
-     (call $fimport$6
-      (local.get $20)
-      (i32.const 130)
-      (i32.add
-       (local.get $10)
-       (i32.const 2)
-      )
-     )
+    (i32.store offset=32
+     (i32.const 0)
+     (i32.const 4119)
     )
-    (local.set $11
-     (i32.or
-      (local.get $11)
-      (call $fimport$3)
+    (i32.store offset=4329472
+     (i32.const 0)
+     (i32.const 1)
+    )
+    (return
+     (i32.add
+      (local.get $10)
+      (i32.const 2)
      )
     )
    )
@@ -1482,7 +1405,7 @@
     )
    )
   )
-  (return_call $chain64555
+  (return_call $chain129099
    (local.get $0)
    (i32.add
     (local.get $10)
