@@ -589,12 +589,42 @@ export class EmitContext {
   condition(cc: number): Expr {
     const m = this.m;
     const test = cc >> 1;
-    let e = this.#pending === null ? null : this.conditionInline(this.#pending, test);
+    let e = this.#pending === null
+      ? this.conditionFromState(test)
+      : this.conditionInline(this.#pending, test);
     if (e === null) {
       this.stmts.push(...this.spillFlags());
       e = m.call(HOST.cond, [this.c(test << 1)], this.b.i32);
     }
     return (cc & 1) !== 0 ? m.i32.eqz(e) : e;
+  }
+
+  /**
+   * Condition `test` from the record in the state: inline for what compares and logic leave
+   * there most often (32- and 8-bit sub/cmp, and/or/xor/test), the host's full evaluation for
+   * anything else.
+   */
+  private conditionFromState(test: number): Expr {
+    const m = this.m;
+    const op = this.let(this.loadState(OFF_LAZY_OP));
+    const bits = this.let(this.loadState(OFF_LAZY_SIZE));
+    const a = this.let(this.loadState(OFF_LAZY_A));
+    const b = this.let(this.loadState(OFF_LAZY_B));
+    const res = this.let(this.loadState(OFF_LAZY_RES));
+    let e = m.call(HOST.cond, [this.c(test << 1)], this.b.i32);
+    for (const kind of [LAZY_LOGIC, LAZY_SUB]) {
+      for (const width of [8, 32]) {
+        const p = { op: kind, bits: width, a, b, res, cf: -1 };
+        const inline = this.conditionInline(p, test);
+        if (inline === null) continue;
+        const is = m.i32.and(
+          m.i32.eq(this.get(op), this.c(kind)),
+          m.i32.eq(this.get(bits), this.c(width)),
+        );
+        e = m.if(is, inline, e);
+      }
+    }
+    return e;
   }
 
   private conditionInline(p: PendingFlags, test: number): Expr | null {

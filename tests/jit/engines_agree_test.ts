@@ -856,3 +856,36 @@ Deno.test("JIT and interpreter agree when the page of a loop's second block is r
   });
   for (const cpu of cpus) assert.equal(cpu.eip, 0x2026, "the loops ran to their end");
 });
+
+Deno.test("JIT and interpreter agree on conditions a block reads from the flags it was entered with", async () => {
+  const setAdd = (cc: number, n: number) => [0x0f, 0x90 | cc, 0xc3, 0x8d, n & 1 ? 0x3c : 0x34, n];
+  // Each `jz +0` ends a block; the setcc after it read the compare's record from the state.
+  const body = hex(
+    "69 c0 6d 4e c6 41 01 c8 89 c2 c1 ca 0b bb 00 00 00 00", // imul eax,..; add eax,ecx; edx = ror
+  ).concat(
+    hex("39 d0 74 00"), // cmp eax,edx; jz +0
+    setAdd(2, 0x1e), // setb bl; lea esi,[esi+ebx]
+    setAdd(0xe, 0x1f), // setle bl; lea edi,[edi+ebx]
+    setAdd(0, 0x5e), // seto bl; lea esi,[esi+ebx*2]
+    setAdd(8, 0x5f), // sets bl; lea edi,[edi+ebx*2]
+    setAdd(6, 0x9e), // setbe bl; lea esi,[esi+ebx*4]
+    setAdd(0xf, 0x9f), // setg bl; lea edi,[edi+ebx*4]
+    hex("38 d0 74 00"), // cmp al,dl; jz +0
+    setAdd(2, 0x1e), // setb
+    setAdd(0xc, 0x1f), // setl
+    setAdd(0, 0x5e), // seto
+    setAdd(6, 0x5f), // setbe
+    hex("85 d0 74 00"), // test eax,edx; jz +0
+    setAdd(8, 0x1e), // sets
+    setAdd(0xe, 0x1f), // setle
+    setAdd(4, 0x5e), // setz
+  );
+  const back = -(body.length + 1 + 6);
+  const code = hex("b9 2c 01 00 00 b8 01 00 00 00").concat( // mov ecx,300; mov eax,1
+    body,
+    [0x49, 0x0f, 0x85, back & 0xff, (back >> 8) & 0xff, 0xff, 0xff], // dec ecx; jnz L
+    [0xeb, 0xfe],
+  );
+  const cpus = await agree("flags-in", { steps: 300 * 40, chunk: 777, code });
+  for (const cpu of cpus) assert.ok(cpu.reg32(6) > 0 && cpu.reg32(7) > 0);
+});
