@@ -27,6 +27,7 @@ import {
   modeKey,
   REGION_LOOP,
   REGION_START,
+  selfLoopLabel,
 } from "./emit/context.ts";
 import { CONTROL_EMITTERS } from "./emit/control.ts";
 import { DATA_EMITTERS } from "./emit/data.ts";
@@ -278,6 +279,8 @@ function translateRegion(
 ): { body: number; vars: number[]; count: number } {
   const blocks = region.blocks;
   const table = blocks.length > 1;
+  // With one member the region loop is its loop already.
+  const selfLoops = table ? blocks.map((_, j) => region.edges[j].includes(j)) : undefined;
   const ctx = new EmitContext(b, m, blocks[0], src.mode, true, src.id);
   ctx.emit(ctx.prologue());
   ctx.beginRegion({
@@ -286,6 +289,7 @@ function translateRegion(
     flagsLive: region.flagsLive,
     table,
     indirect: region.indirect,
+    selfLoops,
     pages: src.hosts?.map((host, j) => ({ lin: blocks[j].entryEip >>> 12, host: host >>> 12 })),
   });
   const preamble = ctx.stmts.splice(0);
@@ -293,7 +297,8 @@ function translateRegion(
   const code: Expr[][] = blocks.map((plan, j) => {
     ctx.enterMember(j, plan, src.sites?.[j] ?? src.id);
     count += emitInstrs(ctx);
-    return ctx.stmts.splice(0);
+    const stmts = ctx.stmts.splice(0);
+    return selfLoops?.[j] ? [m.loop(selfLoopLabel(j), m.block(null, stmts))] : stmts;
   });
   ctx.finish();
   let inner: Expr | null = table ? m.block(memberLabel(0), [ctx.dispatch()]) : null;

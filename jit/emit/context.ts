@@ -170,6 +170,11 @@ export interface RegionLayout {
   /** Per member, the members its final indirect transfer checks its target against. */
   readonly indirect?: readonly (readonly number[])[];
   /**
+   * Per member, whether it is wrapped in a loop of its own (`selfLoopLabel`), so its edge to
+   * itself (an inner loop's back edge) skips the region loop's dispatch.
+   */
+  readonly selfLoops?: readonly boolean[];
+  /**
    * Per member, the linear page of its entry and the host page its code was read from, when
    * the members span pages: an edge between pages leaves the region unless the TLB maps the
    * target's page to that host page now (a fetchable page; the dispatcher walks the tables).
@@ -184,6 +189,10 @@ export const REGION_LOOP = "top";
 /** Label whose end is the start of member block j. */
 export function memberLabel(j: number): string {
   return `m${j}`;
+}
+/** Label of the loop around member block j when it branches back to itself. */
+export function selfLoopLabel(j: number): string {
+  return `s${j}`;
 }
 
 /** What the context assumes about the code it emits next, saved around a branch arm. */
@@ -1098,7 +1107,8 @@ export class EmitContext {
     this.#flagsInto(j);
     this.loadAll();
     this.emit(m.local.set(L_DONE, m.i32.add(this.get(L_DONE), this.c(len))));
-    if (j <= this.#member) {
+    if (j === this.#member && r.selfLoops?.[j]) this.emit(m.br(selfLoopLabel(j)));
+    else if (j <= this.#member) {
       if (r.table) this.emit(m.local.set(this.#next, this.c(j)));
       this.emit(m.br(REGION_LOOP));
     } else this.emit(m.br(memberLabel(j)));
