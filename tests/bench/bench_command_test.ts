@@ -375,7 +375,20 @@ Deno.test({
 });
 
 Deno.test({
-  name: `jitvisor bench ${GUEST} --scale 1 --runs 1 --vs native runs every system once`,
+  name: `jitvisor bench ${GUEST} --vs native leaves the interpreter out`,
+  ignore: !haveImage,
+  async fn() {
+    const args = ["bench", GUEST, "--scale", "1", "--runs", "1", "--vs", "native", "--json"];
+    const { code, stdout, stderr } = await runCli(args);
+    assert.ok(code === 0 || code === 1, `status ${code}: ${stderr}`);
+    const result = JSON.parse(stdout);
+    assert.deepEqual(result.systems.map((s: SystemColumn) => s.id), ["native", "jit"]);
+    assert.doesNotMatch(stderr, /interp/);
+  },
+});
+
+Deno.test({
+  name: `jitvisor bench ${GUEST} --scale 1 --runs 1 --vs native,interp runs every system once`,
   ignore: !haveImage,
   async fn() {
     const { code, stdout, stderr } = await runCli([
