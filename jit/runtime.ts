@@ -6,10 +6,13 @@
  * `run(budget)` has the interpreter's contract: it retires at most `budget` instructions,
  * returns early when an instruction asks for the run loop's attention, and reports a triple
  * fault.
+ *
+ * The file runs past 600 lines on purpose: it is one class whose run loop, dispatch, compilation
+ * and host calls share the block cache, the site table and the fault bookkeeping. The pieces
+ * that need none of that live in `plan_reader.ts` and `binaryen_load.ts`.
  */
 
 import { type Cpu, CR0_PG } from "../src/cpu/cpu.ts";
-import type { CodeReader } from "../src/cpu/decode/decode.ts";
 import { decode } from "../src/cpu/decode/decode.ts";
 import { Instr } from "../src/cpu/decode/instr.ts";
 import { OPS } from "../src/cpu/decode/op_info.ts";
@@ -25,11 +28,10 @@ import { TLB_MMIO, TLB_USER, TLB_VALID } from "../src/cpu/tlb.ts";
 import { BlockCache, type CompiledBlock } from "./cache.ts";
 import { type Binaryen, type BlockMode, modeKey, SITE_SHIFT } from "./emit/context.ts";
 import { JumpCache, OFF_INTERPRET_NEXT } from "./jump_cache.ts";
-
-/** `OFF_INTERPRET_NEXT` as an index of the CPU's i32 view. */
-const INTERPRET_NEXT_INDEX = OFF_INTERPRET_NEXT >> 2;
-import { type BlockPlan, planBlock, PlanBoundary } from "./plan.ts";
+import { type BlockPlan, planBlock } from "./plan.ts";
 import { formRegion } from "./region.ts";
+import { loadBinaryen, loadedBinaryen } from "./binaryen_load.ts";
+import { CsReader, PlanReader } from "./plan_reader.ts";
 import {
   type BlockSource,
   exportName,
@@ -37,6 +39,9 @@ import {
   TABLE_IMPORT,
   translateBlocks,
 } from "./translate.ts";
+
+/** `OFF_INTERPRET_NEXT` as an index of the CPU's i32 view. */
+const INTERPRET_NEXT_INDEX = OFF_INTERPRET_NEXT >> 2;
 
 /** Tuning of the JIT. */
 export interface JitOptions {
@@ -95,143 +100,11 @@ const NEVER = -1;
 /** A planned block with where it lives. */
 type Planned = BlockSource & { host: number; page: number };
 
-/** Longest x86 instruction: how far the last one of a block may reach into the next page. */
-const MAX_INSTR_BYTES = 15;
-
-/**
- * Reads code bytes for planning: within one host page, honouring a checked CS limit, and when
- * the next page's host page is known, up to one instruction's length into it.
- */
-class PlanReader implements CodeReader {
-  u8: Uint8Array;
-  host = 0;
-  entry = 0;
-  room = 0;
-  limit = -1;
-  code32 = true;
-  /** Host address of the next page, or -1 when instructions may not cross into it. */
-  nextHost = -1;
-  constructor(u8: Uint8Array) {
-    this.u8 = u8;
-  }
-  fetch8(eip: number): number {
-    const off = this.code32 ? (eip - this.entry) >>> 0 : (eip - this.entry) & 0xffff;
-    if (this.limit >= 0 && (eip >>> 0) > this.limit) throw new PlanBoundary("CS limit");
-    if (off < this.room) return this.u8[this.host + off];
-    if (this.nextHost < 0 || off >= this.room + MAX_INSTR_BYTES) {
-      throw new PlanBoundary("page end");
-    }
-    return this.u8[this.nextHost + off - this.room];
-  }
-}
-
-/** Reads code bytes at CS:EIP through the MMU for the interpreter path. */
-class CsReader implements CodeReader {
-  constructor(private cpu: Cpu) {}
-  fetch8(eip: number): number {
-    return this.cpu.mmu.read8(this.cpu.linear(CS, eip, 1, false));
-  }
-}
-
-/**
- * A block touching most emitters (ALU, memory, imul, string, stack, jcc, call, ret): translated
- * a few times at start-up, because binaryen's code runs slowly until V8 has optimised it (the
- * first module of a run takes ~50 ms, later ones well under 1 ms a block), and that cost would
- * otherwise land on the guest's first hot loop.
- */
-const WARM_UP_CODE = [
-  0x01,
-  0xd8,
-  0x81,
-  0xf3,
-  0x5a,
-  0x5a,
-  0x00,
-  0x00,
-  0x8b,
-  0x46,
-  0x04,
-  0x89,
-  0x47,
-  0x08,
-  0x0f,
-  0xaf,
-  0xc3,
-  0x6b,
-  0x16,
-  0xfd,
-  0xc1,
-  0xe0,
-  0x03,
-  0x0f,
-  0x94,
-  0xc2,
-  0x0f,
-  0xb6,
-  0x4e,
-  0x01,
-  0x8d,
-  0x44,
-  0x8b,
-  0x10,
-  0xa4,
-  0x53,
-  0x5b,
-  0x39,
-  0xc8,
-  0x72,
-  0x02,
-  0xe8,
-  0x00,
-  0x00,
-  0x00,
-  0x00,
-  0xc3,
-];
-/** Translations of the warm-up batch at start-up. */
-const WARM_UP_ROUNDS = 8;
-
-/** binaryen, imported and warmed up once per process. */
-let binaryenLoad: Promise<Binaryen> | null = null;
-/** binaryen once `binaryenLoad` has settled, so later engines need not wait a turn for it. */
-let loaded: Binaryen | null = null;
-
-function loadBinaryen(): Promise<Binaryen> {
-  binaryenLoad ??= import("binaryen").then(({ default: b }) => {
-    warmUp(b);
-    loaded = b;
-    return b;
-  });
-  return binaryenLoad;
-}
-
 /**
  * Host time a background engine interprets before it starts loading binaryen: loading blocks
  * the process for most of a second, which a guest that is done by then never needs to pay.
  */
 const BACKGROUND_LOAD_DELAY_MS = 150;
-
-function warmUp(b: Binaryen): void {
-  const mode: BlockMode = {
-    code32: true,
-    stack32: true,
-    user: false,
-    checkedSegs: 0,
-    csFlat: true,
-    zeroBases: 0x3f,
-    paging: false,
-  };
-  const batch: BlockSource[] = [];
-  for (let start = 0; start < 40; start += 8) {
-    const code = WARM_UP_CODE;
-    const plan = planBlock({ fetch8: (eip) => code[eip] ?? 0xc3 }, start, true);
-    if (plan !== null) batch.push({ plan, mode, id: batch.length });
-  }
-  for (let r = 0; r < WARM_UP_ROUNDS; r++) {
-    const { binary } = translateBlocks(b, batch);
-    new WebAssembly.Module(binary as Uint8Array<ArrayBuffer>);
-  }
-}
 
 /**
  * The mode a block entered now would be compiled for (its cache key is `modeKey()` of it).
@@ -346,7 +219,7 @@ export class JitEngine {
    * ```
    */
   static async create(cpu: Cpu, interp: Interpreter, options: JitOptions = {}): Promise<JitEngine> {
-    const b = options.background ? loaded : await loadBinaryen();
+    const b = options.background ? loadedBinaryen() : await loadBinaryen();
     return new JitEngine(cpu, interp, b, options);
   }
 

@@ -15,6 +15,11 @@
  *
  * Emitters in this folder build statements through this class; they never touch offsets of
  * `state.ts` themselves except through the helpers here.
+ *
+ * The file runs past 600 lines on purpose: register caching, the pending flag record, the
+ * memory paths and the region edges all read and change the same per-function bookkeeping
+ * (which locals hold which registers, what is dirty, where the flags are), which one class keeps
+ * in one place.
  */
 
 import type binaryen from "binaryen";
