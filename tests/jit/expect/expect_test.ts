@@ -1,8 +1,11 @@
 /**
- * JIT expect-tests: each `*.asm` here is assembled with nasm, translated by `translateBlocks`
- * in flat 32-bit protected mode at CPL 0, and the module's text compared with the golden
- * `<name>.wat` beside it. `deno task jit-expect` (which sets JIT_EXPECT_UPDATE=1) rewrites the
- * goldens instead, so a change to the generated code shows up as a diff under review.
+ * JIT expect-tests: each `*.asm` here, assembled with nasm into the committed `<name>.bin`, is
+ * translated by `translateBlocks` in flat 32-bit protected mode at CPL 0, and the module's text
+ * compared with the golden `<name>.wat` beside it. `deno task jit-expect` (which sets
+ * JIT_EXPECT_UPDATE=1) reassembles the snippets and rewrites the goldens instead, so a change to
+ * the generated code shows up as a diff under review. The tests read the committed bytes, so
+ * they need no assembler; where nasm is installed (as in CI) one more test checks each `.bin`
+ * still matches its source, as CI does for the guest images.
  *
  * A snippet is translated as one batch, the way the runtime compiles one: its blocks in address
  * order (each starting where the previous one ended), each with the loop it heads formed into a
@@ -31,6 +34,16 @@ const DIFF_LINES = 12;
 const CONTEXT = 2;
 /** Lines from the first difference that the diff looks at. */
 const DIFF_WINDOW = 300;
+
+/** Whether nasm can be run here. */
+function haveNasm(): boolean {
+  try {
+    return new Deno.Command("nasm", { args: ["-v"], stdout: "null", stderr: "null" }).outputSync()
+      .success;
+  } catch {
+    return false;
+  }
+}
 
 /** Assembles `asm` with nasm into a temporary file under /tmp and returns its bytes. */
 async function assemble(asm: URL): Promise<Uint8Array> {
@@ -163,7 +176,9 @@ for (const name of snippets) {
     const asm = new URL(name, DIR);
     const source = await Deno.readTextFile(asm);
     assert.match(source, /^\s*org\s+0x1000\b/m, `${name} must say "org 0x1000" (CODE_ADDR)`);
-    const got = translateText(binaryen, await assemble(asm));
+    const bin = new URL(`${stem}.bin`, DIR);
+    if (UPDATE) await Deno.writeFile(bin, await assemble(asm));
+    const got = translateText(binaryen, await Deno.readFile(bin));
     const golden = new URL(`${stem}.wat`, DIR);
     const path = `tests/jit/expect/${stem}.wat`;
     if (UPDATE) {
@@ -186,14 +201,32 @@ for (const name of snippets) {
   });
 }
 
-Deno.test("every golden .wat in tests/jit/expect has its .asm", async () => {
+Deno.test({
+  name: "every committed .bin in tests/jit/expect is what nasm makes of its .asm",
+  ignore: UPDATE || !haveNasm(),
+  async fn() {
+    for (const name of snippets) {
+      const stem = name.slice(0, -".asm".length);
+      const committed = await Deno.readFile(new URL(`${stem}.bin`, DIR));
+      assert.deepEqual(
+        await assemble(new URL(name, DIR)),
+        committed,
+        `tests/jit/expect/${stem}.bin is stale: run \`deno task jit-expect\``,
+      );
+    }
+  },
+});
+
+Deno.test("every golden .wat and .bin in tests/jit/expect has its .asm", async () => {
   const orphans = [...Deno.readDirSync(DIR)]
     .map((e) => e.name)
-    .filter((name) => name.endsWith(".wat") && !snippets.includes(name.replace(/\.wat$/, ".asm")))
+    .filter((name) =>
+      /\.(wat|bin)$/.test(name) && !snippets.includes(name.replace(/\.(wat|bin)$/, ".asm"))
+    )
     .sort();
   if (UPDATE) {
     for (const name of orphans) await Deno.remove(new URL(name, DIR));
     return;
   }
-  assert.deepEqual(orphans, [], "run `deno task jit-expect` to remove goldens without a snippet");
+  assert.deepEqual(orphans, [], "run `deno task jit-expect` to remove files without a snippet");
 });
