@@ -140,12 +140,14 @@ Deno.test("--stats reports instructions retired and exits by reason", async () =
 });
 
 Deno.test("jitvisor run starts a guest at once, interpreting while the JIT's compiler loads", async () => {
-  // Even at threshold 0 a guest this short (~0.4 M instructions) ends before binaryen arrives.
+  // With binaryen loaded first, threshold 0 would compile all but a handful of this guest's
+  // ~0.4 M instructions. Started at once, it interprets at least its first 150 ms of host time
+  // and all of binaryen's load, which on a slow or busy machine is still most of the guest.
   const r = await jitvisor(["run", "--jit-threshold", "0", "--stats", "guests/build/hello-c.elf"]);
   assert.equal(r.code, 0, r.stderr);
   const retired = Number(/instructions retired: (\d+)/.exec(r.stderr)?.[1]);
   const interpreted = Number(/jit interpretedInstructions: (\d+)/.exec(r.stderr)?.[1]);
-  assert.ok(retired > 0 && interpreted === retired, `${interpreted} of ${retired} interpreted`);
+  assert.ok(retired > 0 && interpreted >= retired / 2, `${interpreted} of ${retired} interpreted`);
 });
 
 Deno.test("jitvisor info describes a multiboot image", async () => {
