@@ -136,6 +136,15 @@ export function blockModeOf(cpu: Cpu): BlockMode {
   };
 }
 
+/**
+ * Host address of member k's entry (k = 0 for a plain block): recorded when a region spans
+ * pages, else at its offset from the entry on the entry's page.
+ */
+function memberHost(p: Planned, k: number): number {
+  const plan = p.region?.blocks[k] ?? p.plan;
+  return p.hosts?.[k] ?? p.host + ((plan.entryEip - p.plan.entryEip) | 0);
+}
+
 /** Mask of the instruction index in a call site number. */
 const SITE_K = (1 << SITE_SHIFT) - 1;
 
@@ -306,7 +315,7 @@ export class JitEngine {
         stats.jittedInstructions += done;
         retired += done;
         if (cpu.i32[INTERPRET_NEXT_INDEX] !== 0) {
-          // The block left before an access its fast path could not do: run that instruction.
+          // The block left before an instruction it could not run (`leaveToInterpreter`).
           cpu.i32[INTERPRET_NEXT_INDEX] = 0;
           if (retired < budget && !cpu.stopRequested) {
             const r = this.#interp.run(1);
@@ -316,13 +325,6 @@ export class JitEngine {
           }
           if (cpu.stopRequested) break;
           continue;
-        }
-        // A block that left before its first instruction (a page it reads code from moved)
-        // makes no progress: the interpreter runs that instruction.
-        if (done === 0 && !cpu.stopRequested) {
-          const r = this.#interpretBlock(left);
-          retired += r.retired;
-          if (r.tripleFault) return { retired, tripleFault: true };
         }
       } else {
         const r = this.#interpretBlock(left);
@@ -341,19 +343,9 @@ export class JitEngine {
     if (this.#b === null) return null; // binaryen is still loading: interpret
     const cpu = this.#cpu;
     const eip = cpu.eip;
-    const lin = (cpu.segBase(CS) + eip) | 0;
-    const user = cpu.cpl === 3 ? TLB_USER : 0;
-    let e = cpu.mmu.tlb[lin >>> 12];
-    if ((e & (TLB_VALID | TLB_MMIO | user)) !== (TLB_VALID | user)) {
-      try {
-        e = cpu.mmu.translate(lin, ACCESS_FETCH);
-      } catch (err) {
-        if (err instanceof CpuFault) return null; // the interpreter raises it
-        throw err;
-      }
-      if ((e & (TLB_MMIO | user)) !== user) return null;
-    }
-    const host = ((e & ~0xfff) ^ lin) >>> 0;
+    // A fault on the fetch is the interpreter's to raise.
+    const host = this.#codeHost((cpu.segBase(CS) + eip) | 0, true);
+    if (host < 0) return null;
     const mode = this.#modeKey();
     const hit = this.#cache.lookup(host, eip, mode);
     if (hit !== undefined) {
@@ -461,26 +453,31 @@ export class JitEngine {
   }
 
   /**
-   * Host address of code at linear address `lin` without side effects on the guest: from the
-   * TLB, or by a walk only when paging is off (a walk sets accessed bits); null when the page
-   * cannot be fetched from RAM now.
+   * Host address of code at linear address `lin` (RAM or ROM), or -1 when it cannot be fetched
+   * now: from the TLB, else by a page walk when `walk` is set or paging is off. With paging on a
+   * walk sets accessed bits, which only a real fetch may do.
    */
-  #fetchHost(lin: number): number | null {
+  #codeHost(lin: number, walk: boolean): number {
     const cpu = this.#cpu;
     const user = cpu.cpl === 3 ? TLB_USER : 0;
     let e = cpu.mmu.tlb[lin >>> 12];
     if ((e & (TLB_VALID | TLB_MMIO | user)) !== (TLB_VALID | user)) {
-      if ((cpu.cr0 & CR0_PG) !== 0) return null;
+      if (!walk && (cpu.cr0 & CR0_PG) !== 0) return -1;
       try {
         e = cpu.mmu.translate(lin, ACCESS_FETCH);
       } catch (err) {
-        if (err instanceof CpuFault) return null;
+        if (err instanceof CpuFault) return -1;
         throw err;
       }
-      if ((e & (TLB_MMIO | user)) !== user) return null;
+      if ((e & (TLB_MMIO | user)) !== user) return -1;
     }
-    const host = ((e & ~0xfff) ^ lin) >>> 0;
-    return host >= RAM_BASE && host - RAM_BASE < cpu.mem.ramSize ? host : null;
+    return ((e & ~0xfff) ^ lin) >>> 0;
+  }
+
+  /** Host address of RAM at linear address `lin` as `#codeHost` finds it without a walk. */
+  #fetchHost(lin: number): number | null {
+    const host = this.#codeHost(lin, false);
+    return host >= RAM_BASE && host - RAM_BASE < this.#cpu.mem.ramSize ? host : null;
   }
 
   /** Compiles a hot entry together with warm ones of the same mode; returns the hot block. */
@@ -494,12 +491,8 @@ export class JitEngine {
     const batch = [this.#withRegion(hot)];
     // Entries the batch already holds as region members get no function of their own.
     const held = new Set<number>();
-    const hold = (p: Planned) => {
-      const members = p.region?.blocks ?? [p.plan];
-      members.forEach((plan, k) => {
-        held.add(p.hosts?.[k] ?? p.host + ((plan.entryEip - p.plan.entryEip) | 0));
-      });
-    };
+    const hold = (p: Planned) =>
+      (p.region?.blocks ?? [p.plan]).forEach((_, k) => held.add(memberHost(p, k)));
     hold(batch[0]);
     for (const w of this.#warm.values()) {
       if (batch.length >= this.#batch) break;
@@ -553,7 +546,7 @@ export class JitEngine {
         const block: CompiledBlock = {
           id: src.ids[k],
           plan,
-          host: src.hosts?.[k] ?? src.host + ((plan.entryEip - src.plan.entryEip) | 0),
+          host: memberHost(src, k),
           pages,
           mode: modeKey(src.mode),
           length: plan.instrs.length,

@@ -802,10 +802,10 @@ export class EmitContext {
   }
   /**
    * Leaves the block before the current instruction for the dispatcher to run it in the
-   * interpreter (which walks the page tables, reaches devices, catches writes to translated
-   * code and raises faults). A call on the slow path makes V8 keep live values in memory
-   * around the fast path too; a return costs nothing there. Only with paging off, where a
-   * miss is rare (see `BlockMode.paging`).
+   * interpreter (which fetches through the MMU, walks the page tables, reaches devices, catches
+   * writes to translated code and raises faults). On a memory slow path this replaces a call
+   * only with paging off, where a miss is rare (see `BlockMode.paging`): a call makes V8 keep
+   * live values in memory around the fast path too, a return costs nothing there.
    */
   private leaveToInterpreter(): Expr {
     const m = this.m;
@@ -955,18 +955,11 @@ export class EmitContext {
     this.#rmw = null;
   }
   /**
-   * Leaves the block before the current instruction (EIP at it, so the dispatcher or the
-   * interpreter runs it) unless the TLB maps linear page `lin` to host page `host` for a fetch:
-   * the instruction's bytes were read there.
+   * Leaves the block for the interpreter before the current instruction unless the TLB maps
+   * linear page `lin` to host page `host` for a fetch: the instruction's bytes were read there.
    */
   leaveIfMoved(lin: number, host: number): void {
-    const m = this.m;
-    const exit = m.block(null, [
-      ...this.spill(),
-      this.storeState(OFF_EIP, this.c(this.plan.eips[this.k])),
-      m.return(this.doneBefore()),
-    ]);
-    this.stmts.push(m.if(this.#pageMoved(lin, host), exit));
+    this.stmts.push(this.m.if(this.#pageMoved(lin, host), this.leaveToInterpreter()));
   }
   /** Ends the current instruction: leaves the block if a slow-path write asked to stop. */
   end(): void {
