@@ -10,7 +10,7 @@ import { CS } from "../src/cpu/state.ts";
 import { PlanBoundary } from "./plan.ts";
 
 /** Longest x86 instruction: how far the last one of a block may reach into the next page. */
-export const MAX_INSTR_BYTES = 15;
+const MAX_INSTR_BYTES = 15;
 
 /**
  * Reads code bytes for planning: within one host page, honouring a checked CS limit, and when

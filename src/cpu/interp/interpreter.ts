@@ -99,6 +99,14 @@ interface CodeRun {
   straddle?: { bytes: Uint8Array; nextHost: number };
 }
 
+/**
+ * Byte n of an instruction at host address `host` with `here` bytes left on its page, the rest
+ * at `nextHost` on the next page.
+ */
+function spanByte(u8: Uint8Array, n: number, here: number, host: number, nextHost: number): number {
+  return n < here ? u8[host + n] : u8[nextHost + n - here];
+}
+
 /** The interpreter bound to one CPU. */
 export class Interpreter {
   readonly #cpu: Cpu;
@@ -146,8 +154,7 @@ export class Interpreter {
     const here = 0x1000 - (lin & 0xfff);
     if (this.#cpu.mmu.fetchHost((lin + here) | 0) !== s.nextHost) return false;
     for (let n = 0; n < s.bytes.length; n++) {
-      const b = n < here ? u8[host + n] : u8[s.nextHost + n - here];
-      if (b !== s.bytes[n]) return false;
+      if (spanByte(u8, n, here, host, s.nextHost) !== s.bytes[n]) return false;
     }
     return true;
   }
@@ -173,9 +180,7 @@ export class Interpreter {
       const nextHost = cpu.mmu.fetchHost((lin + here) | 0);
       if (nextHost < 0) return run;
       const bytes = new Uint8Array(first.length);
-      for (let n = 0; n < bytes.length; n++) {
-        bytes[n] = n < here ? cpu.u8[host + n] : cpu.u8[nextHost + n - here];
-      }
+      for (let n = 0; n < bytes.length; n++) bytes[n] = spanByte(cpu.u8, n, here, host, nextHost);
       run.straddle = { bytes, nextHost };
       this.#cache.set(host, run);
       return run;
