@@ -769,18 +769,15 @@ export class EmitContext {
    */
   load(lin: number, size: number, forWrite = false): number {
     const m = this.m;
-    const i32 = this.b.i32;
-    const e = this.let(
-      m.i32.load(OFF_TLB, 4, m.i32.shl(m.i32.shr_u(this.get(lin), this.c(12)), this.c(2))),
-    );
+    const e = this.tlbEntry(lin);
     const ok = this.fastAccess(e, lin, size, forWrite);
     let host = m.i32.xor(m.i32.and(this.get(e), this.c(~0xfff)), this.get(lin));
-    // Host address 0 is CPU state, never guest RAM: it stands for "no fast store".
-    const hostLocal = forWrite ? this.tmp() : -1;
     if (forWrite) {
+      // Host address 0 is CPU state, never guest RAM: it stands for "no fast store".
+      const hostLocal = this.tmp();
       this.#rmw = { lin, host: hostLocal };
       this.stmts.push(m.local.set(hostLocal, this.c(0)));
-      host = m.local.tee(hostLocal, host, i32);
+      host = m.local.tee(hostLocal, host, this.b.i32);
     }
     const fast = size === 4
       ? m.i32.load(0, 1, host)
@@ -788,17 +785,25 @@ export class EmitContext {
       ? m.i32.load16_u(0, 1, host)
       : m.i32.load8_u(0, 1, host);
     const v = this.tmp();
-    if (!this.mode.paging) {
-      this.stmts.push(m.if(ok, m.local.set(v, fast), this.leaveToInterpreter()));
-      return v;
-    }
+    this.stmts.push(m.if(ok, m.local.set(v, fast), this.slowLoad(lin, size, v)));
+    return v;
+  }
+  /** The slow path of a load into local `v`: leave for the interpreter, or call the MMU. */
+  private slowLoad(lin: number, size: number, v: number): Expr {
+    const m = this.m;
+    const i32 = this.b.i32;
+    if (!this.mode.paging) return this.leaveToInterpreter();
     const slow = m.call(HOST.read[size], [this.get(lin), this.site(), this.doneBefore()], i32);
     // A device read may ask the run loop for attention; the block's exit then returns to it.
     const stop = m.local.set(L_STOP, m.i32.or(this.get(L_STOP), m.call(HOST.stopped, [], i32)));
-    this.stmts.push(
-      m.if(ok, m.local.set(v, fast), m.block(null, [...this.spill(), m.local.set(v, slow), stop])),
+    return m.block(null, [...this.spill(), m.local.set(v, slow), stop]);
+  }
+  /** A local holding the TLB entry of the page of the linear address in local `lin`. */
+  private tlbEntry(lin: number): number {
+    const m = this.m;
+    return this.let(
+      m.i32.load(OFF_TLB, 4, m.i32.shl(m.i32.shr_u(this.get(lin), this.c(12)), this.c(2))),
     );
-    return v;
   }
   /**
    * Leaves the block before the current instruction for the dispatcher to run it in the
@@ -821,26 +826,23 @@ export class EmitContext {
     const m = this.m;
     const rmw = this.#rmw;
     if (rmw !== null && rmw.lin === lin) {
-      const host = this.get(rmw.host);
-      const fast = size === 4
-        ? m.i32.store(0, 1, host, this.get(v))
-        : size === 2
-        ? m.i32.store16(0, 1, this.get(rmw.host), this.get(v))
-        : m.i32.store8(0, 1, this.get(rmw.host), this.get(v));
+      const fast = this.storeAt(size, this.get(rmw.host), v);
       this.stmts.push(m.if(this.get(rmw.host), fast, this.slowStore(lin, size, v)));
       return;
     }
-    const e = this.let(
-      m.i32.load(OFF_TLB, 4, m.i32.shl(m.i32.shr_u(this.get(lin), this.c(12)), this.c(2))),
-    );
+    const e = this.tlbEntry(lin);
     const ok = this.fastAccess(e, lin, size, true);
     const host = m.i32.xor(m.i32.and(this.get(e), this.c(~0xfff)), this.get(lin));
-    const fast = size === 4
+    this.stmts.push(m.if(ok, this.storeAt(size, host, v), this.slowStore(lin, size, v)));
+  }
+  /** Stores `size` bytes of local `v` at host address `host`. */
+  private storeAt(size: number, host: Expr, v: number): Expr {
+    const m = this.m;
+    return size === 4
       ? m.i32.store(0, 1, host, this.get(v))
       : size === 2
       ? m.i32.store16(0, 1, host, this.get(v))
       : m.i32.store8(0, 1, host, this.get(v));
-    this.stmts.push(m.if(ok, fast, this.slowStore(lin, size, v)));
   }
   /** The slow path of a store: leave for the interpreter, or store registers and call the MMU. */
   private slowStore(lin: number, size: number, v: number): Expr {
