@@ -101,6 +101,7 @@ function warmUp(b: Binaryen): void {
     csFlat: true,
     zeroBases: 0x3f,
     paging: false,
+    ramEnd: 1 << 20,
   };
   const batch: BlockSource[] = [];
   for (let start = 0; start < 40; start += 8) {

@@ -23,7 +23,7 @@ import { TF } from "../src/cpu/flags.ts";
 import { HANDLERS } from "../src/cpu/interp/dispatch.ts";
 import type { Interpreter, InterpretResult } from "../src/cpu/interp/interpreter.ts";
 import { ACCESS_FETCH } from "../src/cpu/mmu.ts";
-import { CS, DS, RAM_BASE } from "../src/cpu/state.ts";
+import { CS, DS, OFF_A20_MASK, RAM_BASE } from "../src/cpu/state.ts";
 import { TLB_MMIO, TLB_USER, TLB_VALID } from "../src/cpu/tlb.ts";
 import { BlockCache, type CompiledBlock } from "./cache.ts";
 import { type Binaryen, type BlockMode, modeKey, SITE_SHIFT } from "./emit/context.ts";
@@ -133,6 +133,7 @@ export function blockModeOf(cpu: Cpu): BlockMode {
     csFlat: cpu.segLimit(CS) === 0xffffffff,
     zeroBases: cpu.zeroBaseSegs,
     paging: (cpu.cr0 & CR0_PG) !== 0,
+    ramEnd: (cpu.cr0 & CR0_PG) === 0 && cpu.i32[OFF_A20_MASK >> 2] === -1 ? cpu.mem.ramSize : 0,
   };
 }
 

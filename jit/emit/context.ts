@@ -51,6 +51,7 @@ import {
   OFF_LAZY_RES,
   OFF_LAZY_SIZE,
   OFF_TLB,
+  RAM_BASE,
   SEG_BASE,
   segOffset,
 } from "../../src/cpu/state.ts";
@@ -83,12 +84,20 @@ export interface BlockMode {
    * leaves the block for the interpreter instead (see `leaveToInterpreter`).
    */
   readonly paging: boolean;
+  /**
+   * End of guest RAM when linear addresses are physical ones (paging off, A20 on), else 0. A
+   * read that ends below it is a plain load at RAM_BASE plus the address: below its end guest
+   * RAM has no holes, so no TLB lookup is needed to find a read's host address. Writes still
+   * look it up (it marks pages holding translated code).
+   */
+  readonly ramEnd: number;
 }
 
 /** Packs a mode into the small integer stored with each cached block. */
 export function modeKey(m: BlockMode): number {
   return (m.code32 ? 1 : 0) | (m.stack32 ? 2 : 0) | (m.user ? 4 : 0) | (m.csFlat ? 8 : 0) |
-    (m.paging ? 16 : 0) | (m.checkedSegs << 5) | (m.zeroBases << 11);
+    (m.paging ? 16 : 0) | (m.checkedSegs << 5) | (m.zeroBases << 11) |
+    (m.ramEnd !== 0 ? 1 << 17 : 0);
 }
 
 /** Names of the host functions a block module imports (module "h"). */
@@ -769,6 +778,13 @@ export class EmitContext {
    */
   load(lin: number, size: number, forWrite = false): number {
     const m = this.m;
+    const v = this.tmp();
+    if (!forWrite && this.mode.ramEnd !== 0) {
+      const ok = m.i32.lt_u(this.get(lin), this.c(this.mode.ramEnd - (size - 1)));
+      const fast = this.loadAt(size, RAM_BASE, this.get(lin));
+      this.stmts.push(m.if(ok, m.local.set(v, fast), this.slowLoad(lin, size, v)));
+      return v;
+    }
     const e = this.tlbEntry(lin);
     const ok = this.fastAccess(e, lin, size, forWrite);
     let host = m.i32.xor(m.i32.and(this.get(e), this.c(~0xfff)), this.get(lin));
@@ -779,14 +795,19 @@ export class EmitContext {
       this.stmts.push(m.local.set(hostLocal, this.c(0)));
       host = m.local.tee(hostLocal, host, this.b.i32);
     }
-    const fast = size === 4
-      ? m.i32.load(0, 1, host)
-      : size === 2
-      ? m.i32.load16_u(0, 1, host)
-      : m.i32.load8_u(0, 1, host);
-    const v = this.tmp();
-    this.stmts.push(m.if(ok, m.local.set(v, fast), this.slowLoad(lin, size, v)));
+    this.stmts.push(
+      m.if(ok, m.local.set(v, this.loadAt(size, 0, host)), this.slowLoad(lin, size, v)),
+    );
     return v;
+  }
+  /** Loads `size` bytes (zero-extended) at host address `host` plus the constant `offset`. */
+  private loadAt(size: number, offset: number, host: Expr): Expr {
+    const m = this.m;
+    return size === 4
+      ? m.i32.load(offset, 1, host)
+      : size === 2
+      ? m.i32.load16_u(offset, 1, host)
+      : m.i32.load8_u(offset, 1, host);
   }
   /** The slow path of a load into local `v`: leave for the interpreter, or call the MMU. */
   private slowLoad(lin: number, size: number, v: number): Expr {

@@ -19,7 +19,7 @@ import type { AccessSize, PortDevice, TimedDevice } from "../devices/device.ts";
 import { DualPic, type DualPicState } from "../devices/dual_pic.ts";
 import { Pit8254, type Pit8254State } from "../devices/pit8254.ts";
 import { SystemControlB, type SystemControlBState } from "../devices/port61.ts";
-import { SystemControlA, type SystemControlAState } from "../devices/port92.ts";
+import { PORT92_A20, SystemControlA, type SystemControlAState } from "../devices/port92.ts";
 import { Uart16550, type Uart16550State } from "../devices/uart16550.ts";
 import { I8042, type I8042State } from "../devices/i8042.ts";
 import { cpuidLeaf } from "../monitor/cpuid.ts";
@@ -227,7 +227,8 @@ export class Vm {
           : { kind: "shutdown", reason, status, eip: this.cpu.eip },
       );
     this.bus.insert(new DebugExit({ onExit: (status) => stop("exit-port", status) }), 0xf4, 4);
-    this.#port92 = SystemControlA.fromState(saved.port92 ?? {}, {
+    // The CPU starts with the gate open, so the port's A20 bit starts set and reads back so.
+    this.#port92 = SystemControlA.fromState(saved.port92 ?? { value: PORT92_A20 }, {
       setA20: (on) => this.setA20(on),
       onReset: () => stop("reset"),
     });
@@ -319,6 +320,8 @@ export class Vm {
   setA20(on: boolean): void {
     this.cpu.i32[OFF_A20_MASK >> 2] = on ? -1 : ~(1 << 20);
     this.cpu.mmu.flushAll();
+    // Compiled code assumes the gate's state (JIT block mode): leave it after this instruction.
+    this.cpu.requestStop();
   }
 
   /** Attaches an embedder's handler to ports `base` … `base + len - 1`. */

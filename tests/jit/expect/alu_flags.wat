@@ -17,7 +17,7 @@
  (import "h" "wr2" (func $fimport$8 (type $2) (param i32 i32 i32 i32) (result i32)))
  (import "h" "wr4" (func $fimport$9 (type $2) (param i32 i32 i32 i32) (result i32)))
  (export "b0" (func $b0))
- (func $chain129099 (type $0) (param $0 i32) (param $1 i32) (param $2 i32) (result i32)
+ (func $chain260171 (type $0) (param $0 i32) (param $1 i32) (param $2 i32) (result i32)
   (local $3 i32)
   (local $4 i32)
   (local $5 i32)
@@ -115,7 +115,7 @@
      (local.get $6)
      (i32.const 16777215)
     )
-    (i32.const 129099)
+    (i32.const 260171)
    )
    (then
     (return
@@ -363,7 +363,7 @@
     )
    )
   )
-  (return_call $chain129099
+  (return_call $chain260171
    (local.get $0)
    (i32.add
     (local.get $10)

@@ -17,7 +17,7 @@
  (import "h" "wr2" (func $fimport$8 (type $2) (param i32 i32 i32 i32) (result i32)))
  (import "h" "wr4" (func $fimport$9 (type $2) (param i32 i32 i32 i32) (result i32)))
  (export "b0" (func $b0))
- (func $chain129099 (type $0) (param $0 i32) (param $1 i32) (param $2 i32) (result i32)
+ (func $chain260171 (type $0) (param $0 i32) (param $1 i32) (param $2 i32) (result i32)
   (local $3 i32)
   (local $4 i32)
   (local $5 i32)
@@ -115,7 +115,7 @@
      (local.get $6)
      (i32.const 16777215)
     )
-    (i32.const 129099)
+    (i32.const 260171)
    )
    (then
     (return
@@ -174,9 +174,8 @@
   (local $24 i32)
   (local $25 i32)
   (local $26 i32)
-  (local $27 i32)
+  (local $27 i64)
   (local $28 i64)
-  (local $29 i64)
   (local.set $10
    (local.get $1)
   )
@@ -188,47 +187,15 @@
   (local.set $12
    (local.get $8)
   )
-  (local.set $13
-   (i32.load offset=4096
-    (i32.shl
-     (i32.shr_u
-      (local.get $12)
-      (i32.const 12)
-     )
-     (i32.const 2)
-    )
-   )
-  )
   (if
-   (i32.eq
-    (i32.or
-     (i32.and
-      (local.get $13)
-      (i32.const 9)
-     )
-     (i32.and
-      (i32.xor
-       (i32.add
-        (local.get $12)
-        (i32.const 3)
-       )
-       (local.get $12)
-      )
-      (i32.const 4096)
-     )
-    )
-    (i32.const 1)
+   (i32.lt_u
+    (local.get $12)
+    (i32.const 4194301)
    )
    (then
-    (local.set $14
-     (i32.load align=1
-      (i32.xor
-       (i32.and
-        (local.get $13)
-        (i32.const -4096)
-       )
-       (local.get $12)
-      )
+    (local.set $13
+     (i32.load offset=8388608 align=1
+      (local.get $12)
      )
     )
    )
@@ -250,44 +217,44 @@
    )
   )
   (local.set $2
-   (local.get $14)
+   (local.get $13)
   )
   (local.set $4
    (i32.load offset=8
     (i32.const 0)
    )
   )
+  (local.set $14
+   (local.get $4)
+  )
   (local.set $15
    (local.get $4)
   )
   (local.set $16
-   (local.get $4)
-  )
-  (local.set $17
    (i32.xor
+    (local.get $14)
     (local.get $15)
-    (local.get $16)
    )
   )
   (local.set $4
-   (local.get $17)
+   (local.get $16)
   )
   (local.set $3
    (i32.load offset=4
     (i32.const 0)
    )
   )
-  (local.set $18
+  (local.set $17
    (local.get $3)
   )
-  (local.set $19
+  (local.set $18
    (local.get $4)
   )
-  (local.set $28
+  (local.set $27
    (i64.or
     (i64.shl
      (i64.extend_i32_u
-      (local.get $19)
+      (local.get $18)
      )
      (i64.const 32)
     )
@@ -298,8 +265,8 @@
   )
   (if
    (i32.ge_u
-    (local.get $19)
     (local.get $18)
+    (local.get $17)
    )
    (then
     (i32.store
@@ -316,15 +283,15 @@
     )
     (i32.store offset=44
      (i32.const 0)
-     (local.get $15)
+     (local.get $14)
     )
     (i32.store offset=48
      (i32.const 0)
-     (local.get $16)
+     (local.get $15)
     )
     (i32.store offset=52
      (i32.const 0)
-     (local.get $17)
+     (local.get $16)
     )
     (i32.store offset=56
      (i32.const 0)
@@ -347,33 +314,33 @@
     )
    )
   )
-  (local.set $29
+  (local.set $28
    (i64.div_u
-    (local.get $28)
+    (local.get $27)
     (i64.extend_i32_u
-     (local.get $18)
+     (local.get $17)
     )
    )
   )
-  (local.set $20
+  (local.set $19
    (i32.wrap_i64
     (i64.rem_u
-     (local.get $28)
+     (local.get $27)
      (i64.extend_i32_u
-      (local.get $18)
+      (local.get $17)
      )
     )
    )
   )
   (local.set $2
    (i32.wrap_i64
-    (local.get $29)
+    (local.get $28)
    )
   )
   (local.set $4
-   (local.get $20)
+   (local.get $19)
   )
-  (local.set $21
+  (local.set $20
    (local.get $2)
   )
   (local.set $9
@@ -381,14 +348,14 @@
     (i32.const 0)
    )
   )
-  (local.set $22
+  (local.set $21
    (local.get $9)
   )
-  (local.set $23
+  (local.set $22
    (i32.load offset=4096
     (i32.shl
      (i32.shr_u
-      (local.get $22)
+      (local.get $21)
       (i32.const 12)
      )
      (i32.const 2)
@@ -399,16 +366,16 @@
    (i32.eq
     (i32.or
      (i32.and
-      (local.get $23)
+      (local.get $22)
       (i32.const 27)
      )
      (i32.and
       (i32.xor
        (i32.add
-        (local.get $22)
+        (local.get $21)
         (i32.const 3)
        )
-       (local.get $22)
+       (local.get $21)
       )
       (i32.const 4096)
      )
@@ -419,12 +386,12 @@
     (i32.store align=1
      (i32.xor
       (i32.and
-       (local.get $23)
+       (local.get $22)
        (i32.const -4096)
       )
-      (local.get $22)
+      (local.get $21)
      )
-     (local.get $21)
+     (local.get $20)
     )
    )
    (else
@@ -442,15 +409,15 @@
     )
     (i32.store offset=44
      (i32.const 0)
-     (local.get $15)
+     (local.get $14)
     )
     (i32.store offset=48
      (i32.const 0)
-     (local.get $16)
+     (local.get $15)
     )
     (i32.store offset=52
      (i32.const 0)
-     (local.get $17)
+     (local.get $16)
     )
     (i32.store offset=56
      (i32.const 0)
@@ -472,20 +439,20 @@
     )
    )
   )
-  (local.set $24
+  (local.set $23
    (local.get $4)
   )
-  (local.set $25
+  (local.set $24
    (i32.add
     (local.get $9)
     (i32.const 4)
    )
   )
-  (local.set $26
+  (local.set $25
    (i32.load offset=4096
     (i32.shl
      (i32.shr_u
-      (local.get $25)
+      (local.get $24)
       (i32.const 12)
      )
      (i32.const 2)
@@ -496,16 +463,16 @@
    (i32.eq
     (i32.or
      (i32.and
-      (local.get $26)
+      (local.get $25)
       (i32.const 27)
      )
      (i32.and
       (i32.xor
        (i32.add
-        (local.get $25)
+        (local.get $24)
         (i32.const 3)
        )
-       (local.get $25)
+       (local.get $24)
       )
       (i32.const 4096)
      )
@@ -516,12 +483,12 @@
     (i32.store align=1
      (i32.xor
       (i32.and
-       (local.get $26)
+       (local.get $25)
        (i32.const -4096)
       )
-      (local.get $25)
+      (local.get $24)
      )
-     (local.get $24)
+     (local.get $23)
     )
    )
    (else
@@ -539,15 +506,15 @@
     )
     (i32.store offset=44
      (i32.const 0)
-     (local.get $15)
+     (local.get $14)
     )
     (i32.store offset=48
      (i32.const 0)
-     (local.get $16)
+     (local.get $15)
     )
     (i32.store offset=52
      (i32.const 0)
-     (local.get $17)
+     (local.get $16)
     )
     (i32.store offset=56
      (i32.const 0)
@@ -569,7 +536,7 @@
     )
    )
   )
-  (local.set $27
+  (local.set $26
    (i32.const 8192)
   )
   (i32.store
@@ -586,15 +553,15 @@
   )
   (i32.store offset=44
    (i32.const 0)
-   (local.get $15)
+   (local.get $14)
   )
   (i32.store offset=48
    (i32.const 0)
-   (local.get $16)
+   (local.get $15)
   )
   (i32.store offset=52
    (i32.const 0)
-   (local.get $17)
+   (local.get $16)
   )
   (i32.store offset=56
    (i32.const 0)
@@ -605,7 +572,7 @@
    (then
     (i32.store offset=32
      (i32.const 0)
-     (local.get $27)
+     (local.get $26)
     )
     (return
      (i32.add
@@ -615,13 +582,13 @@
     )
    )
   )
-  (return_call $chain129099
+  (return_call $chain260171
    (local.get $0)
    (i32.add
     (local.get $10)
     (i32.const 6)
    )
-   (local.get $27)
+   (local.get $26)
   )
  )
 )

@@ -20,7 +20,7 @@
  (export "b0" (func $b0))
  (export "b0m1" (func $b0m1))
  (export "b0m2" (func $b0m2))
- (func $chain129099 (type $1) (param $0 i32) (param $1 i32) (param $2 i32) (result i32)
+ (func $chain260171 (type $1) (param $0 i32) (param $1 i32) (param $2 i32) (result i32)
   (local $3 i32)
   (local $4 i32)
   (local $5 i32)
@@ -118,7 +118,7 @@
      (local.get $6)
      (i32.const 16777215)
     )
-    (i32.const 129099)
+    (i32.const 260171)
    )
    (then
     (return
@@ -188,8 +188,7 @@
   (local $35 i32)
   (local $36 i32)
   (local $37 i32)
-  (local $38 i32)
-  (local $39 i64)
+  (local $38 i64)
   (local.set $10
    (local.get $1)
   )
@@ -494,7 +493,7 @@
     (local.set $25
      (local.get $2)
     )
-    (local.set $39
+    (local.set $38
      (i64.mul
       (i64.extend_i32_s
        (local.get $25)
@@ -506,7 +505,7 @@
     )
     (local.set $26
      (i32.wrap_i64
-      (local.get $39)
+      (local.get $38)
      )
     )
     (local.set $2
@@ -515,47 +514,15 @@
     (local.set $27
      (local.get $6)
     )
-    (local.set $28
-     (i32.load offset=4096
-      (i32.shl
-       (i32.shr_u
-        (local.get $27)
-        (i32.const 12)
-       )
-       (i32.const 2)
-      )
-     )
-    )
     (if
-     (i32.eq
-      (i32.or
-       (i32.and
-        (local.get $28)
-        (i32.const 9)
-       )
-       (i32.and
-        (i32.xor
-         (i32.add
-          (local.get $27)
-          (i32.const 3)
-         )
-         (local.get $27)
-        )
-        (i32.const 4096)
-       )
-      )
-      (i32.const 1)
+     (i32.lt_u
+      (local.get $27)
+      (i32.const 4194301)
      )
      (then
-      (local.set $29
-       (i32.load align=1
-        (i32.xor
-         (i32.and
-          (local.get $28)
-          (i32.const -4096)
-         )
-         (local.get $27)
-        )
+      (local.set $28
+       (i32.load offset=8388608 align=1
+        (local.get $27)
        )
       )
      )
@@ -624,7 +591,7 @@
           (i32.const 2049)
           (i32.const 0)
           (i64.ne
-           (local.get $39)
+           (local.get $38)
            (i64.extend_i32_s
             (local.get $26)
            )
@@ -661,7 +628,7 @@
     )
     (if
      (i32.eq
-      (local.get $29)
+      (local.get $28)
       (i32.const 4101)
      )
      (then
@@ -741,7 +708,7 @@
             (i32.const 2049)
             (i32.const 0)
             (i64.ne
-             (local.get $39)
+             (local.get $38)
              (i64.extend_i32_s
               (local.get $26)
              )
@@ -814,7 +781,7 @@
           (i32.const 2049)
           (i32.const 0)
           (i64.ne
-           (local.get $39)
+           (local.get $38)
            (i64.extend_i32_s
             (local.get $26)
            )
@@ -839,8 +806,8 @@
       (br $block2)
      )
     )
-    (local.set $30
-     (local.get $29)
+    (local.set $29
+     (local.get $28)
     )
     (i32.store
      (i32.const 0)
@@ -906,7 +873,7 @@
         (i32.const 2049)
         (i32.const 0)
         (i64.ne
-         (local.get $39)
+         (local.get $38)
          (i64.extend_i32_s
           (local.get $26)
          )
@@ -924,7 +891,7 @@
      (then
       (i32.store offset=32
        (i32.const 0)
-       (local.get $30)
+       (local.get $29)
       )
       (return
        (i32.add
@@ -934,60 +901,60 @@
       )
      )
     )
-    (return_call $chain129099
+    (return_call $chain260171
      (local.get $0)
      (i32.add
       (local.get $10)
       (i32.const 3)
      )
-     (local.get $30)
+     (local.get $29)
     )
    )
-   (local.set $31
+   (local.set $30
     (local.get $5)
    )
-   (local.set $32
+   (local.set $31
     (local.get $2)
    )
-   (local.set $33
+   (local.set $32
     (i32.add
+     (local.get $30)
      (local.get $31)
-     (local.get $32)
     )
    )
    (local.set $5
-    (local.get $33)
+    (local.get $32)
    )
-   (local.set $34
+   (local.set $33
     (i32.lt_u
-     (local.get $33)
-     (local.get $31)
+     (local.get $32)
+     (local.get $30)
     )
    )
-   (local.set $35
+   (local.set $34
     (local.get $3)
    )
-   (local.set $36
+   (local.set $35
     (i32.const 1)
    )
-   (local.set $37
+   (local.set $36
     (i32.sub
-     (local.get $35)
+     (local.get $34)
      (i32.const 1)
     )
    )
    (local.set $3
-    (local.get $37)
+    (local.get $36)
    )
-   (local.set $38
+   (local.set $37
     (i32.eqz
      (i32.eqz
-      (local.get $37)
+      (local.get $36)
      )
     )
    )
    (if
-    (local.get $38)
+    (local.get $37)
     (then
      (if
       (i32.or
@@ -1023,15 +990,15 @@
        )
        (i32.store offset=44
         (i32.const 0)
-        (local.get $35)
+        (local.get $34)
        )
        (i32.store offset=48
         (i32.const 0)
-        (local.get $36)
+        (local.get $35)
        )
        (i32.store offset=52
         (i32.const 0)
-        (local.get $37)
+        (local.get $36)
        )
        (i32.store offset=56
         (i32.const 0)
@@ -1046,7 +1013,7 @@
           )
           (i32.const -2)
          )
-         (local.get $34)
+         (local.get $33)
         )
        )
        (i32.store offset=32
@@ -1068,16 +1035,16 @@
       (i32.const 32)
      )
      (local.set $14
-      (local.get $35)
+      (local.get $34)
      )
      (local.set $15
-      (local.get $36)
+      (local.get $35)
      )
      (local.set $16
-      (local.get $37)
+      (local.get $36)
      )
      (local.set $17
-      (local.get $34)
+      (local.get $33)
      )
      (local.set $10
       (i32.add
@@ -1125,15 +1092,15 @@
      )
      (i32.store offset=44
       (i32.const 0)
-      (local.get $35)
+      (local.get $34)
      )
      (i32.store offset=48
       (i32.const 0)
-      (local.get $36)
+      (local.get $35)
      )
      (i32.store offset=52
       (i32.const 0)
-      (local.get $37)
+      (local.get $36)
      )
      (i32.store offset=56
       (i32.const 0)
@@ -1148,7 +1115,7 @@
         )
         (i32.const -2)
        )
-       (local.get $34)
+       (local.get $33)
       )
      )
      (i32.store offset=32
@@ -1170,16 +1137,16 @@
     (i32.const 32)
    )
    (local.set $14
-    (local.get $35)
+    (local.get $34)
    )
    (local.set $15
-    (local.get $36)
+    (local.get $35)
    )
    (local.set $16
-    (local.get $37)
+    (local.get $36)
    )
    (local.set $17
-    (local.get $34)
+    (local.get $33)
    )
    (local.set $10
     (i32.add

@@ -17,7 +17,7 @@
  (import "h" "wr2" (func $fimport$8 (type $2) (param i32 i32 i32 i32) (result i32)))
  (import "h" "wr4" (func $fimport$9 (type $2) (param i32 i32 i32 i32) (result i32)))
  (export "b0" (func $b0))
- (func $chain129099 (type $0) (param $0 i32) (param $1 i32) (param $2 i32) (result i32)
+ (func $chain260171 (type $0) (param $0 i32) (param $1 i32) (param $2 i32) (result i32)
   (local $3 i32)
   (local $4 i32)
   (local $5 i32)
@@ -115,7 +115,7 @@
      (local.get $6)
      (i32.const 16777215)
     )
-    (i32.const 129099)
+    (i32.const 260171)
    )
    (then
     (return
@@ -180,7 +180,6 @@
   (local $30 i32)
   (local $31 i32)
   (local $32 i32)
-  (local $33 i32)
   (local.set $10
    (local.get $1)
   )
@@ -240,47 +239,15 @@
      )
     )
    )
-   (local.set $20
-    (i32.load offset=4096
-     (i32.shl
-      (i32.shr_u
-       (local.get $19)
-       (i32.const 12)
-      )
-      (i32.const 2)
-     )
-    )
-   )
    (if
-    (i32.eq
-     (i32.or
-      (i32.and
-       (local.get $20)
-       (i32.const 9)
-      )
-      (i32.and
-       (i32.xor
-        (i32.add
-         (local.get $19)
-         (i32.const 3)
-        )
-        (local.get $19)
-       )
-       (i32.const 4096)
-      )
-     )
-     (i32.const 1)
+    (i32.lt_u
+     (local.get $19)
+     (i32.const 4194301)
     )
     (then
-     (local.set $21
-      (i32.load align=1
-       (i32.xor
-        (i32.and
-         (local.get $20)
-         (i32.const -4096)
-        )
-        (local.get $19)
-       )
+     (local.set $20
+      (i32.load offset=8388608 align=1
+       (local.get $19)
       )
      )
     )
@@ -362,27 +329,27 @@
     )
    )
    (local.set $2
-    (local.get $21)
+    (local.get $20)
    )
-   (local.set $22
+   (local.set $21
     (local.get $5)
    )
-   (local.set $23
+   (local.set $22
     (local.get $2)
    )
-   (local.set $24
+   (local.set $23
     (i32.add
+     (local.get $21)
      (local.get $22)
-     (local.get $23)
     )
    )
    (local.set $5
-    (local.get $24)
+    (local.get $23)
    )
-   (local.set $25
+   (local.set $24
     (local.get $5)
    )
-   (local.set $26
+   (local.set $25
     (i32.add
      (i32.add
       (local.get $9)
@@ -394,11 +361,11 @@
      )
     )
    )
-   (local.set $27
+   (local.set $26
     (i32.load offset=4096
      (i32.shl
       (i32.shr_u
-       (local.get $26)
+       (local.get $25)
        (i32.const 12)
       )
       (i32.const 2)
@@ -409,16 +376,16 @@
     (i32.eq
      (i32.or
       (i32.and
-       (local.get $27)
+       (local.get $26)
        (i32.const 27)
       )
       (i32.and
        (i32.xor
         (i32.add
-         (local.get $26)
+         (local.get $25)
          (i32.const 3)
         )
-        (local.get $26)
+        (local.get $25)
        )
        (i32.const 4096)
       )
@@ -429,12 +396,12 @@
      (i32.store align=1
       (i32.xor
        (i32.and
-        (local.get $27)
+        (local.get $26)
         (i32.const -4096)
        )
-       (local.get $26)
+       (local.get $25)
       )
-      (local.get $25)
+      (local.get $24)
      )
     )
     (else
@@ -456,15 +423,15 @@
      )
      (i32.store offset=44
       (i32.const 0)
-      (local.get $22)
+      (local.get $21)
      )
      (i32.store offset=48
       (i32.const 0)
-      (local.get $23)
+      (local.get $22)
      )
      (i32.store offset=52
       (i32.const 0)
-      (local.get $24)
+      (local.get $23)
      )
      (i32.store offset=56
       (i32.const 0)
@@ -486,36 +453,36 @@
      )
     )
    )
-   (local.set $28
+   (local.set $27
     (i32.lt_u
-     (local.get $24)
-     (local.get $22)
+     (local.get $23)
+     (local.get $21)
     )
    )
-   (local.set $29
+   (local.set $28
     (local.get $3)
    )
-   (local.set $30
+   (local.set $29
     (i32.const 1)
    )
-   (local.set $31
+   (local.set $30
     (i32.sub
-     (local.get $29)
+     (local.get $28)
      (i32.const 1)
     )
    )
    (local.set $3
-    (local.get $31)
+    (local.get $30)
    )
-   (local.set $32
+   (local.set $31
     (i32.eqz
      (i32.eqz
-      (local.get $31)
+      (local.get $30)
      )
     )
    )
    (if
-    (local.get $32)
+    (local.get $31)
     (then
      (if
       (i32.or
@@ -547,15 +514,15 @@
        )
        (i32.store offset=44
         (i32.const 0)
-        (local.get $29)
+        (local.get $28)
        )
        (i32.store offset=48
         (i32.const 0)
-        (local.get $30)
+        (local.get $29)
        )
        (i32.store offset=52
         (i32.const 0)
-        (local.get $31)
+        (local.get $30)
        )
        (i32.store offset=56
         (i32.const 0)
@@ -570,7 +537,7 @@
           )
           (i32.const -2)
          )
-         (local.get $28)
+         (local.get $27)
         )
        )
        (i32.store offset=32
@@ -592,16 +559,16 @@
       (i32.const 32)
      )
      (local.set $14
-      (local.get $29)
+      (local.get $28)
      )
      (local.set $15
-      (local.get $30)
+      (local.get $29)
      )
      (local.set $16
-      (local.get $31)
+      (local.get $30)
      )
      (local.set $17
-      (local.get $28)
+      (local.get $27)
      )
      (local.set $10
       (i32.add
@@ -612,7 +579,7 @@
      (br $label)
     )
    )
-   (local.set $33
+   (local.set $32
     (i32.const 4109)
    )
    (i32.store
@@ -633,15 +600,15 @@
    )
    (i32.store offset=44
     (i32.const 0)
-    (local.get $29)
+    (local.get $28)
    )
    (i32.store offset=48
     (i32.const 0)
-    (local.get $30)
+    (local.get $29)
    )
    (i32.store offset=52
     (i32.const 0)
-    (local.get $31)
+    (local.get $30)
    )
    (i32.store offset=56
     (i32.const 0)
@@ -656,7 +623,7 @@
       )
       (i32.const -2)
      )
-     (local.get $28)
+     (local.get $27)
     )
    )
    (if
@@ -664,7 +631,7 @@
     (then
      (i32.store offset=32
       (i32.const 0)
-      (local.get $33)
+      (local.get $32)
      )
      (return
       (i32.add
@@ -674,13 +641,13 @@
      )
     )
    )
-   (return_call $chain129099
+   (return_call $chain260171
     (local.get $0)
     (i32.add
      (local.get $10)
      (i32.const 5)
     )
-    (local.get $33)
+    (local.get $32)
    )
   )
   (unreachable)

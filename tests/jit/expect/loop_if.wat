@@ -20,7 +20,7 @@
  (export "b0" (func $b0))
  (export "b0m1" (func $b0m1))
  (export "b0m2" (func $b0m2))
- (func $chain129099 (type $1) (param $0 i32) (param $1 i32) (param $2 i32) (result i32)
+ (func $chain260171 (type $1) (param $0 i32) (param $1 i32) (param $2 i32) (result i32)
   (local $3 i32)
   (local $4 i32)
   (local $5 i32)
@@ -118,7 +118,7 @@
      (local.get $6)
      (i32.const 16777215)
     )
-    (i32.const 129099)
+    (i32.const 260171)
    )
    (then
     (return
@@ -193,7 +193,6 @@
   (local $40 i32)
   (local $41 i32)
   (local $42 i32)
-  (local $43 i32)
   (local.set $10
    (local.get $1)
   )
@@ -254,47 +253,15 @@
      (local.set $19
       (local.get $8)
      )
-     (local.set $20
-      (i32.load offset=4096
-       (i32.shl
-        (i32.shr_u
-         (local.get $19)
-         (i32.const 12)
-        )
-        (i32.const 2)
-       )
-      )
-     )
      (if
-      (i32.eq
-       (i32.or
-        (i32.and
-         (local.get $20)
-         (i32.const 9)
-        )
-        (i32.and
-         (i32.xor
-          (i32.add
-           (local.get $19)
-           (i32.const 3)
-          )
-          (local.get $19)
-         )
-         (i32.const 4096)
-        )
-       )
-       (i32.const 1)
+      (i32.lt_u
+       (local.get $19)
+       (i32.const 4194301)
       )
       (then
-       (local.set $21
-        (i32.load align=1
-         (i32.xor
-          (i32.and
-           (local.get $20)
-           (i32.const -4096)
-          )
-          (local.get $19)
-         )
+       (local.set $20
+        (i32.load offset=8388608 align=1
+         (local.get $19)
         )
        )
       )
@@ -380,43 +347,43 @@
       )
      )
      (local.set $2
-      (local.get $21)
+      (local.get $20)
      )
-     (local.set $22
+     (local.set $21
       (local.get $8)
      )
-     (local.set $23
+     (local.set $22
       (i32.const 4)
      )
-     (local.set $24
+     (local.set $23
       (i32.add
+       (local.get $21)
        (local.get $22)
-       (local.get $23)
       )
      )
      (local.set $8
-      (local.get $24)
+      (local.get $23)
      )
-     (local.set $25
+     (local.set $24
       (local.get $2)
      )
-     (local.set $26
+     (local.set $25
       (local.get $4)
      )
-     (local.set $27
+     (local.set $26
       (i32.sub
+       (local.get $24)
        (local.get $25)
-       (local.get $26)
       )
      )
-     (local.set $28
+     (local.set $27
       (i32.le_s
+       (local.get $24)
        (local.get $25)
-       (local.get $26)
       )
      )
      (if
-      (local.get $28)
+      (local.get $27)
       (then
        (if
         (i32.or
@@ -452,15 +419,15 @@
          )
          (i32.store offset=44
           (i32.const 0)
-          (local.get $25)
+          (local.get $24)
          )
          (i32.store offset=48
           (i32.const 0)
-          (local.get $26)
+          (local.get $25)
          )
          (i32.store offset=52
           (i32.const 0)
-          (local.get $27)
+          (local.get $26)
          )
          (i32.store offset=56
           (i32.const 0)
@@ -484,15 +451,15 @@
        )
        (i32.store offset=44
         (i32.const 0)
-        (local.get $25)
+        (local.get $24)
        )
        (i32.store offset=48
         (i32.const 0)
-        (local.get $26)
+        (local.get $25)
        )
        (i32.store offset=52
         (i32.const 0)
-        (local.get $27)
+        (local.get $26)
        )
        (i32.store offset=56
         (i32.const 0)
@@ -541,15 +508,15 @@
        )
        (i32.store offset=44
         (i32.const 0)
-        (local.get $25)
+        (local.get $24)
        )
        (i32.store offset=48
         (i32.const 0)
-        (local.get $26)
+        (local.get $25)
        )
        (i32.store offset=52
         (i32.const 0)
-        (local.get $27)
+        (local.get $26)
        )
        (i32.store offset=56
         (i32.const 0)
@@ -573,15 +540,15 @@
      )
      (i32.store offset=44
       (i32.const 0)
-      (local.get $25)
+      (local.get $24)
      )
      (i32.store offset=48
       (i32.const 0)
-      (local.get $26)
+      (local.get $25)
      )
      (i32.store offset=52
       (i32.const 0)
-      (local.get $27)
+      (local.get $26)
      )
      (i32.store offset=56
       (i32.const 0)
@@ -595,21 +562,21 @@
      )
      (br $block1)
     )
-    (local.set $29
+    (local.set $28
      (local.get $2)
     )
     (local.set $4
-     (local.get $29)
+     (local.get $28)
     )
-    (local.set $30
+    (local.set $29
      (i32.load offset=40
       (i32.const 0)
      )
     )
-    (local.set $31
+    (local.set $30
      (if (result i32)
       (i32.eq
-       (local.get $30)
+       (local.get $29)
        (i32.const 1)
       )
       (then
@@ -625,7 +592,7 @@
       (else
        (if (result i32)
         (i32.eq
-         (local.get $30)
+         (local.get $29)
          (i32.const 3)
         )
         (then
@@ -641,7 +608,7 @@
         (else
          (if (result i32)
           (i32.eq
-           (local.get $30)
+           (local.get $29)
            (i32.const 5)
           )
           (then
@@ -652,16 +619,16 @@
             (i32.or
              (i32.or
               (i32.eq
-               (local.get $30)
+               (local.get $29)
                (i32.const 6)
               )
               (i32.eq
-               (local.get $30)
+               (local.get $29)
                (i32.const 7)
               )
              )
              (i32.eq
-              (local.get $30)
+              (local.get $29)
               (i32.const 0)
              )
             )
@@ -684,30 +651,30 @@
       )
      )
     )
-    (local.set $32
+    (local.set $31
      (local.get $3)
     )
-    (local.set $33
+    (local.set $32
      (i32.const 1)
     )
-    (local.set $34
+    (local.set $33
      (i32.sub
-      (local.get $32)
+      (local.get $31)
       (i32.const 1)
      )
     )
     (local.set $3
-     (local.get $34)
+     (local.get $33)
     )
-    (local.set $35
+    (local.set $34
      (i32.eqz
       (i32.eqz
-       (local.get $34)
+       (local.get $33)
       )
      )
     )
     (if
-     (local.get $35)
+     (local.get $34)
      (then
       (if
        (i32.or
@@ -743,15 +710,15 @@
         )
         (i32.store offset=44
          (i32.const 0)
-         (local.get $32)
+         (local.get $31)
         )
         (i32.store offset=48
          (i32.const 0)
-         (local.get $33)
+         (local.get $32)
         )
         (i32.store offset=52
          (i32.const 0)
-         (local.get $34)
+         (local.get $33)
         )
         (i32.store offset=56
          (i32.const 0)
@@ -766,7 +733,7 @@
            )
            (i32.const -2)
           )
-          (local.get $31)
+          (local.get $30)
          )
         )
         (i32.store offset=32
@@ -788,16 +755,16 @@
        (i32.const 32)
       )
       (local.set $14
-       (local.get $32)
+       (local.get $31)
       )
       (local.set $15
-       (local.get $33)
+       (local.get $32)
       )
       (local.set $16
-       (local.get $34)
+       (local.get $33)
       )
       (local.set $17
-       (local.get $31)
+       (local.get $30)
       )
       (local.set $10
        (i32.add
@@ -811,7 +778,7 @@
       (br $label)
      )
     )
-    (local.set $36
+    (local.set $35
      (i32.const 4110)
     )
     (i32.store
@@ -836,15 +803,15 @@
     )
     (i32.store offset=44
      (i32.const 0)
-     (local.get $32)
+     (local.get $31)
     )
     (i32.store offset=48
      (i32.const 0)
-     (local.get $33)
+     (local.get $32)
     )
     (i32.store offset=52
      (i32.const 0)
-     (local.get $34)
+     (local.get $33)
     )
     (i32.store offset=56
      (i32.const 0)
@@ -859,7 +826,7 @@
        )
        (i32.const -2)
       )
-      (local.get $31)
+      (local.get $30)
      )
     )
     (if
@@ -867,7 +834,7 @@
      (then
       (i32.store offset=32
        (i32.const 0)
-       (local.get $36)
+       (local.get $35)
       )
       (return
        (i32.add
@@ -877,24 +844,24 @@
       )
      )
     )
-    (return_call $chain129099
+    (return_call $chain260171
      (local.get $0)
      (i32.add
       (local.get $10)
       (i32.const 3)
      )
-     (local.get $36)
+     (local.get $35)
     )
    )
-   (local.set $37
+   (local.set $36
     (i32.load offset=40
      (i32.const 0)
     )
    )
-   (local.set $38
+   (local.set $37
     (if (result i32)
      (i32.eq
-      (local.get $37)
+      (local.get $36)
       (i32.const 1)
      )
      (then
@@ -910,7 +877,7 @@
      (else
       (if (result i32)
        (i32.eq
-        (local.get $37)
+        (local.get $36)
         (i32.const 3)
        )
        (then
@@ -926,7 +893,7 @@
        (else
         (if (result i32)
          (i32.eq
-          (local.get $37)
+          (local.get $36)
           (i32.const 5)
          )
          (then
@@ -937,16 +904,16 @@
            (i32.or
             (i32.or
              (i32.eq
-              (local.get $37)
+              (local.get $36)
               (i32.const 6)
              )
              (i32.eq
-              (local.get $37)
+              (local.get $36)
               (i32.const 7)
              )
             )
             (i32.eq
-             (local.get $37)
+             (local.get $36)
              (i32.const 0)
             )
            )
@@ -969,30 +936,30 @@
      )
     )
    )
-   (local.set $39
+   (local.set $38
     (local.get $3)
    )
-   (local.set $40
+   (local.set $39
     (i32.const 1)
    )
-   (local.set $41
+   (local.set $40
     (i32.sub
-     (local.get $39)
+     (local.get $38)
      (i32.const 1)
     )
    )
    (local.set $3
-    (local.get $41)
+    (local.get $40)
    )
-   (local.set $42
+   (local.set $41
     (i32.eqz
      (i32.eqz
-      (local.get $41)
+      (local.get $40)
      )
     )
    )
    (if
-    (local.get $42)
+    (local.get $41)
     (then
      (if
       (i32.or
@@ -1028,15 +995,15 @@
        )
        (i32.store offset=44
         (i32.const 0)
-        (local.get $39)
+        (local.get $38)
        )
        (i32.store offset=48
         (i32.const 0)
-        (local.get $40)
+        (local.get $39)
        )
        (i32.store offset=52
         (i32.const 0)
-        (local.get $41)
+        (local.get $40)
        )
        (i32.store offset=56
         (i32.const 0)
@@ -1051,7 +1018,7 @@
           )
           (i32.const -2)
          )
-         (local.get $38)
+         (local.get $37)
         )
        )
        (i32.store offset=32
@@ -1073,16 +1040,16 @@
       (i32.const 32)
      )
      (local.set $14
-      (local.get $39)
+      (local.get $38)
      )
      (local.set $15
-      (local.get $40)
+      (local.get $39)
      )
      (local.set $16
-      (local.get $41)
+      (local.get $40)
      )
      (local.set $17
-      (local.get $38)
+      (local.get $37)
      )
      (local.set $10
       (i32.add
@@ -1096,7 +1063,7 @@
      (br $label)
     )
    )
-   (local.set $43
+   (local.set $42
     (i32.const 4110)
    )
    (i32.store
@@ -1121,15 +1088,15 @@
    )
    (i32.store offset=44
     (i32.const 0)
-    (local.get $39)
+    (local.get $38)
    )
    (i32.store offset=48
     (i32.const 0)
-    (local.get $40)
+    (local.get $39)
    )
    (i32.store offset=52
     (i32.const 0)
-    (local.get $41)
+    (local.get $40)
    )
    (i32.store offset=56
     (i32.const 0)
@@ -1144,7 +1111,7 @@
       )
       (i32.const -2)
      )
-     (local.get $38)
+     (local.get $37)
     )
    )
    (if
@@ -1152,7 +1119,7 @@
     (then
      (i32.store offset=32
       (i32.const 0)
-      (local.get $43)
+      (local.get $42)
      )
      (return
       (i32.add
@@ -1162,13 +1129,13 @@
      )
     )
    )
-   (return_call $chain129099
+   (return_call $chain260171
     (local.get $0)
     (i32.add
      (local.get $10)
      (i32.const 2)
     )
-    (local.get $43)
+    (local.get $42)
    )
   )
   (unreachable)

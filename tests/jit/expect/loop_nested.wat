@@ -21,7 +21,7 @@
  (export "b0m1" (func $b0m1))
  (export "b0m2" (func $b0m2))
  (export "b1" (func $b1))
- (func $chain129099 (type $1) (param $0 i32) (param $1 i32) (param $2 i32) (result i32)
+ (func $chain260171 (type $1) (param $0 i32) (param $1 i32) (param $2 i32) (result i32)
   (local $3 i32)
   (local $4 i32)
   (local $5 i32)
@@ -119,7 +119,7 @@
      (local.get $6)
      (i32.const 16777215)
     )
-    (i32.const 129099)
+    (i32.const 260171)
    )
    (then
     (return
@@ -198,8 +198,6 @@
   (local $44 i32)
   (local $45 i32)
   (local $46 i32)
-  (local $47 i32)
-  (local $48 i32)
   (local.set $10
    (local.get $1)
   )
@@ -278,47 +276,15 @@
        )
       )
      )
-     (local.set $22
-      (i32.load offset=4096
-       (i32.shl
-        (i32.shr_u
-         (local.get $21)
-         (i32.const 12)
-        )
-        (i32.const 2)
-       )
-      )
-     )
      (if
-      (i32.eq
-       (i32.or
-        (i32.and
-         (local.get $22)
-         (i32.const 9)
-        )
-        (i32.and
-         (i32.xor
-          (i32.add
-           (local.get $21)
-           (i32.const 3)
-          )
-          (local.get $21)
-         )
-         (i32.const 4096)
-        )
-       )
-       (i32.const 1)
+      (i32.lt_u
+       (local.get $21)
+       (i32.const 4194301)
       )
       (then
-       (local.set $23
-        (i32.load align=1
-         (i32.xor
-          (i32.and
-           (local.get $22)
-           (i32.const -4096)
-          )
-          (local.get $21)
-         )
+       (local.set $22
+        (i32.load offset=8388608 align=1
+         (local.get $21)
         )
        )
       )
@@ -403,45 +369,45 @@
        )
       )
      )
-     (local.set $24
+     (local.set $23
       (i32.add
        (local.get $20)
-       (local.get $23)
+       (local.get $22)
       )
      )
      (local.set $2
-      (local.get $24)
+      (local.get $23)
      )
-     (local.set $25
+     (local.set $24
       (i32.lt_u
-       (local.get $24)
+       (local.get $23)
        (local.get $20)
       )
      )
-     (local.set $26
+     (local.set $25
       (local.get $3)
      )
-     (local.set $27
+     (local.set $26
       (i32.const 1)
      )
-     (local.set $28
+     (local.set $27
       (i32.sub
-       (local.get $26)
+       (local.get $25)
        (i32.const 1)
       )
      )
      (local.set $3
-      (local.get $28)
+      (local.get $27)
      )
-     (local.set $29
+     (local.set $28
       (i32.eqz
        (i32.eqz
-        (local.get $28)
+        (local.get $27)
        )
       )
      )
      (if
-      (local.get $29)
+      (local.get $28)
       (then
        (if
         (i32.or
@@ -477,15 +443,15 @@
          )
          (i32.store offset=44
           (i32.const 0)
-          (local.get $26)
+          (local.get $25)
          )
          (i32.store offset=48
           (i32.const 0)
-          (local.get $27)
+          (local.get $26)
          )
          (i32.store offset=52
           (i32.const 0)
-          (local.get $28)
+          (local.get $27)
          )
          (i32.store offset=56
           (i32.const 0)
@@ -500,7 +466,7 @@
             )
             (i32.const -2)
            )
-           (local.get $25)
+           (local.get $24)
           )
          )
          (i32.store offset=32
@@ -522,16 +488,16 @@
         (i32.const 32)
        )
        (local.set $14
-        (local.get $26)
+        (local.get $25)
        )
        (local.set $15
-        (local.get $27)
+        (local.get $26)
        )
        (local.set $16
-        (local.get $28)
+        (local.get $27)
        )
        (local.set $17
-        (local.get $25)
+        (local.get $24)
        )
        (local.set $10
         (i32.add
@@ -576,15 +542,15 @@
        )
        (i32.store offset=44
         (i32.const 0)
-        (local.get $26)
+        (local.get $25)
        )
        (i32.store offset=48
         (i32.const 0)
-        (local.get $27)
+        (local.get $26)
        )
        (i32.store offset=52
         (i32.const 0)
-        (local.get $28)
+        (local.get $27)
        )
        (i32.store offset=56
         (i32.const 0)
@@ -599,7 +565,7 @@
           )
           (i32.const -2)
          )
-         (local.get $25)
+         (local.get $24)
         )
        )
        (i32.store offset=32
@@ -621,16 +587,16 @@
       (i32.const 32)
      )
      (local.set $14
-      (local.get $26)
+      (local.get $25)
      )
      (local.set $15
-      (local.get $27)
+      (local.get $26)
      )
      (local.set $16
-      (local.get $28)
+      (local.get $27)
      )
      (local.set $17
-      (local.get $25)
+      (local.get $24)
      )
      (local.set $10
       (i32.add
@@ -641,10 +607,10 @@
      (br $block2)
     )
     (loop $label
-     (local.set $30
+     (local.set $29
       (local.get $2)
      )
-     (local.set $31
+     (local.set $30
       (i32.add
        (i32.add
         (local.get $8)
@@ -656,47 +622,15 @@
        )
       )
      )
-     (local.set $32
-      (i32.load offset=4096
-       (i32.shl
-        (i32.shr_u
-         (local.get $31)
-         (i32.const 12)
-        )
-        (i32.const 2)
-       )
-      )
-     )
      (if
-      (i32.eq
-       (i32.or
-        (i32.and
-         (local.get $32)
-         (i32.const 9)
-        )
-        (i32.and
-         (i32.xor
-          (i32.add
-           (local.get $31)
-           (i32.const 3)
-          )
-          (local.get $31)
-         )
-         (i32.const 4096)
-        )
-       )
-       (i32.const 1)
+      (i32.lt_u
+       (local.get $30)
+       (i32.const 4194301)
       )
       (then
-       (local.set $33
-        (i32.load align=1
-         (i32.xor
-          (i32.and
-           (local.get $32)
-           (i32.const -4096)
-          )
-          (local.get $31)
-         )
+       (local.set $31
+        (i32.load offset=8388608 align=1
+         (local.get $30)
         )
        )
       )
@@ -781,45 +715,45 @@
        )
       )
      )
-     (local.set $34
+     (local.set $32
       (i32.add
-       (local.get $30)
-       (local.get $33)
+       (local.get $29)
+       (local.get $31)
       )
      )
      (local.set $2
-      (local.get $34)
+      (local.get $32)
      )
-     (local.set $35
+     (local.set $33
       (i32.lt_u
-       (local.get $34)
-       (local.get $30)
+       (local.get $32)
+       (local.get $29)
       )
      )
-     (local.set $36
+     (local.set $34
       (local.get $3)
      )
-     (local.set $37
+     (local.set $35
       (i32.const 1)
      )
-     (local.set $38
+     (local.set $36
       (i32.sub
-       (local.get $36)
+       (local.get $34)
        (i32.const 1)
       )
      )
      (local.set $3
-      (local.get $38)
+      (local.get $36)
      )
-     (local.set $39
+     (local.set $37
       (i32.eqz
        (i32.eqz
-        (local.get $38)
+        (local.get $36)
        )
       )
      )
      (if
-      (local.get $39)
+      (local.get $37)
       (then
        (if
         (i32.or
@@ -855,15 +789,15 @@
          )
          (i32.store offset=44
           (i32.const 0)
-          (local.get $36)
+          (local.get $34)
          )
          (i32.store offset=48
           (i32.const 0)
-          (local.get $37)
+          (local.get $35)
          )
          (i32.store offset=52
           (i32.const 0)
-          (local.get $38)
+          (local.get $36)
          )
          (i32.store offset=56
           (i32.const 0)
@@ -878,7 +812,7 @@
             )
             (i32.const -2)
            )
-           (local.get $35)
+           (local.get $33)
           )
          )
          (i32.store offset=32
@@ -900,16 +834,16 @@
         (i32.const 32)
        )
        (local.set $14
-        (local.get $36)
+        (local.get $34)
        )
        (local.set $15
-        (local.get $37)
+        (local.get $35)
        )
        (local.set $16
-        (local.get $38)
+        (local.get $36)
        )
        (local.set $17
-        (local.get $35)
+        (local.get $33)
        )
        (local.set $10
         (i32.add
@@ -954,15 +888,15 @@
        )
        (i32.store offset=44
         (i32.const 0)
-        (local.get $36)
+        (local.get $34)
        )
        (i32.store offset=48
         (i32.const 0)
-        (local.get $37)
+        (local.get $35)
        )
        (i32.store offset=52
         (i32.const 0)
-        (local.get $38)
+        (local.get $36)
        )
        (i32.store offset=56
         (i32.const 0)
@@ -977,7 +911,7 @@
           )
           (i32.const -2)
          )
-         (local.get $35)
+         (local.get $33)
         )
        )
        (i32.store offset=32
@@ -999,16 +933,16 @@
       (i32.const 32)
      )
      (local.set $14
-      (local.get $36)
+      (local.get $34)
      )
      (local.set $15
-      (local.get $37)
+      (local.get $35)
      )
      (local.set $16
-      (local.get $38)
+      (local.get $36)
      )
      (local.set $17
-      (local.get $35)
+      (local.get $33)
      )
      (local.set $10
       (i32.add
@@ -1020,51 +954,51 @@
     )
     (unreachable)
    )
-   (local.set $40
+   (local.set $38
     (local.get $8)
    )
-   (local.set $41
+   (local.set $39
     (i32.const 256)
    )
-   (local.set $42
+   (local.set $40
     (i32.add
-     (local.get $40)
-     (local.get $41)
+     (local.get $38)
+     (local.get $39)
     )
    )
    (local.set $8
-    (local.get $42)
+    (local.get $40)
    )
-   (local.set $43
+   (local.set $41
     (i32.lt_u
-     (local.get $42)
      (local.get $40)
+     (local.get $38)
     )
    )
-   (local.set $44
+   (local.set $42
     (local.get $4)
    )
-   (local.set $45
+   (local.set $43
     (i32.const 1)
    )
-   (local.set $46
+   (local.set $44
     (i32.sub
-     (local.get $44)
+     (local.get $42)
      (i32.const 1)
     )
    )
    (local.set $4
-    (local.get $46)
+    (local.get $44)
    )
-   (local.set $47
+   (local.set $45
     (i32.eqz
      (i32.eqz
-      (local.get $46)
+      (local.get $44)
      )
     )
    )
    (if
-    (local.get $47)
+    (local.get $45)
     (then
      (if
       (i32.or
@@ -1100,15 +1034,15 @@
        )
        (i32.store offset=44
         (i32.const 0)
-        (local.get $44)
+        (local.get $42)
        )
        (i32.store offset=48
         (i32.const 0)
-        (local.get $45)
+        (local.get $43)
        )
        (i32.store offset=52
         (i32.const 0)
-        (local.get $46)
+        (local.get $44)
        )
        (i32.store offset=56
         (i32.const 0)
@@ -1123,7 +1057,7 @@
           )
           (i32.const -2)
          )
-         (local.get $43)
+         (local.get $41)
         )
        )
        (i32.store offset=32
@@ -1145,16 +1079,16 @@
       (i32.const 32)
      )
      (local.set $14
-      (local.get $44)
+      (local.get $42)
      )
      (local.set $15
-      (local.get $45)
+      (local.get $43)
      )
      (local.set $16
-      (local.get $46)
+      (local.get $44)
      )
      (local.set $17
-      (local.get $43)
+      (local.get $41)
      )
      (local.set $10
       (i32.add
@@ -1168,7 +1102,7 @@
      (br $label1)
     )
    )
-   (local.set $48
+   (local.set $46
     (i32.const 4117)
    )
    (i32.store
@@ -1193,15 +1127,15 @@
    )
    (i32.store offset=44
     (i32.const 0)
-    (local.get $44)
+    (local.get $42)
    )
    (i32.store offset=48
     (i32.const 0)
-    (local.get $45)
+    (local.get $43)
    )
    (i32.store offset=52
     (i32.const 0)
-    (local.get $46)
+    (local.get $44)
    )
    (i32.store offset=56
     (i32.const 0)
@@ -1216,7 +1150,7 @@
       )
       (i32.const -2)
      )
-     (local.get $43)
+     (local.get $41)
     )
    )
    (if
@@ -1224,7 +1158,7 @@
     (then
      (i32.store offset=32
       (i32.const 0)
-      (local.get $48)
+      (local.get $46)
      )
      (return
       (i32.add
@@ -1234,13 +1168,13 @@
      )
     )
    )
-   (return_call $chain129099
+   (return_call $chain260171
     (local.get $0)
     (i32.add
      (local.get $10)
      (i32.const 3)
     )
-    (local.get $48)
+    (local.get $46)
    )
   )
   (unreachable)
@@ -1286,7 +1220,6 @@
   (local $12 i32)
   (local $13 i32)
   (local $14 i32)
-  (local $15 i32)
   (local.set $10
    (local.get $1)
   )
@@ -1298,47 +1231,15 @@
   (local.set $12
    (local.get $6)
   )
-  (local.set $13
-   (i32.load offset=4096
-    (i32.shl
-     (i32.shr_u
-      (local.get $12)
-      (i32.const 12)
-     )
-     (i32.const 2)
-    )
-   )
-  )
   (if
-   (i32.eq
-    (i32.or
-     (i32.and
-      (local.get $13)
-      (i32.const 9)
-     )
-     (i32.and
-      (i32.xor
-       (i32.add
-        (local.get $12)
-        (i32.const 3)
-       )
-       (local.get $12)
-      )
-      (i32.const 4096)
-     )
-    )
-    (i32.const 1)
+   (i32.lt_u
+    (local.get $12)
+    (i32.const 4194301)
    )
    (then
-    (local.set $14
-     (i32.load align=1
-      (i32.xor
-       (i32.and
-        (local.get $13)
-        (i32.const -4096)
-       )
-       (local.get $12)
-      )
+    (local.set $13
+     (i32.load offset=8388608 align=1
+      (local.get $12)
      )
     )
    )
@@ -1365,8 +1266,8 @@
     (i32.const 4)
    )
   )
-  (local.set $15
-   (local.get $14)
+  (local.set $14
+   (local.get $13)
   )
   (i32.store offset=16
    (i32.const 0)
@@ -1377,7 +1278,7 @@
    (then
     (i32.store offset=32
      (i32.const 0)
-     (local.get $15)
+     (local.get $14)
     )
     (return
      (i32.add
@@ -1387,13 +1288,13 @@
     )
    )
   )
-  (return_call $chain129099
+  (return_call $chain260171
    (local.get $0)
    (i32.add
     (local.get $10)
     (i32.const 1)
    )
-   (local.get $15)
+   (local.get $14)
   )
  )
 )

@@ -17,7 +17,7 @@
  (import "h" "wr2" (func $fimport$8 (type $2) (param i32 i32 i32 i32) (result i32)))
  (import "h" "wr4" (func $fimport$9 (type $2) (param i32 i32 i32 i32) (result i32)))
  (export "b0" (func $b0))
- (func $chain129099 (type $0) (param $0 i32) (param $1 i32) (param $2 i32) (result i32)
+ (func $chain260171 (type $0) (param $0 i32) (param $1 i32) (param $2 i32) (result i32)
   (local $3 i32)
   (local $4 i32)
   (local $5 i32)
@@ -115,7 +115,7 @@
      (local.get $6)
      (i32.const 16777215)
     )
-    (i32.const 129099)
+    (i32.const 260171)
    )
    (then
     (return
@@ -176,8 +176,6 @@
   (local $26 i32)
   (local $27 i32)
   (local $28 i32)
-  (local $29 i32)
-  (local $30 i32)
   (local.set $10
    (local.get $1)
   )
@@ -189,47 +187,15 @@
   (local.set $12
    (local.get $8)
   )
-  (local.set $13
-   (i32.load offset=4096
-    (i32.shl
-     (i32.shr_u
-      (local.get $12)
-      (i32.const 12)
-     )
-     (i32.const 2)
-    )
-   )
-  )
   (if
-   (i32.eq
-    (i32.or
-     (i32.and
-      (local.get $13)
-      (i32.const 9)
-     )
-     (i32.and
-      (i32.xor
-       (i32.add
-        (local.get $12)
-        (i32.const 3)
-       )
-       (local.get $12)
-      )
-      (i32.const 4096)
-     )
-    )
-    (i32.const 1)
+   (i32.lt_u
+    (local.get $12)
+    (i32.const 4194301)
    )
    (then
-    (local.set $14
-     (i32.load align=1
-      (i32.xor
-       (i32.and
-        (local.get $13)
-        (i32.const -4096)
-       )
-       (local.get $12)
-      )
+    (local.set $13
+     (i32.load offset=8388608 align=1
+      (local.get $12)
      )
     )
    )
@@ -251,9 +217,9 @@
    )
   )
   (local.set $2
-   (local.get $14)
+   (local.get $13)
   )
-  (local.set $15
+  (local.set $14
    (i32.add
     (i32.add
      (local.get $8)
@@ -265,35 +231,15 @@
     )
    )
   )
-  (local.set $16
-   (i32.load offset=4096
-    (i32.shl
-     (i32.shr_u
-      (local.get $15)
-      (i32.const 12)
-     )
-     (i32.const 2)
-    )
-   )
-  )
   (if
-   (i32.eq
-    (i32.and
-     (local.get $16)
-     (i32.const 9)
-    )
-    (i32.const 1)
+   (i32.lt_u
+    (local.get $14)
+    (i32.const 4194304)
    )
    (then
-    (local.set $17
-     (i32.load8_u
-      (i32.xor
-       (i32.and
-        (local.get $16)
-        (i32.const -4096)
-       )
-       (local.get $15)
-      )
+    (local.set $15
+     (i32.load8_u offset=8388608
+      (local.get $14)
      )
     )
    )
@@ -319,44 +265,44 @@
    )
   )
   (local.set $3
-   (local.get $17)
+   (local.get $15)
   )
   (local.set $9
    (i32.load offset=28
     (i32.const 0)
    )
   )
-  (local.set $18
+  (local.set $16
    (local.get $9)
   )
-  (local.set $19
+  (local.set $18
    (i32.load offset=4096
     (i32.shl
      (i32.shr_u
-      (local.get $18)
+      (local.get $16)
       (i32.const 12)
      )
      (i32.const 2)
     )
    )
   )
-  (local.set $20
+  (local.set $19
    (i32.const 0)
   )
   (if
    (i32.eq
     (i32.or
      (i32.and
-      (local.get $19)
+      (local.get $18)
       (i32.const 27)
      )
      (i32.and
       (i32.xor
        (i32.add
-        (local.get $18)
+        (local.get $16)
         (i32.const 3)
        )
-       (local.get $18)
+       (local.get $16)
       )
       (i32.const 4096)
      )
@@ -364,18 +310,60 @@
     (i32.const 3)
    )
    (then
-    (local.set $21
+    (local.set $17
      (i32.load align=1
-      (local.tee $20
+      (local.tee $19
        (i32.xor
         (i32.and
-         (local.get $19)
+         (local.get $18)
          (i32.const -4096)
         )
-        (local.get $18)
+        (local.get $16)
        )
       )
      )
+    )
+   )
+   (else
+    (i32.store
+     (i32.const 0)
+     (local.get $2)
+    )
+    (i32.store offset=4
+     (i32.const 0)
+     (local.get $3)
+    )
+    (i32.store offset=32
+     (i32.const 0)
+     (i32.const 4103)
+    )
+    (i32.store offset=4329472
+     (i32.const 0)
+     (i32.const 1)
+    )
+    (return
+     (i32.add
+      (local.get $10)
+      (i32.const 2)
+     )
+    )
+   )
+  )
+  (local.set $20
+   (local.get $2)
+  )
+  (local.set $21
+   (i32.add
+    (local.get $17)
+    (local.get $20)
+   )
+  )
+  (if
+   (local.get $19)
+   (then
+    (i32.store align=1
+     (local.get $19)
+     (local.get $21)
     )
    )
    (else
@@ -404,64 +392,22 @@
    )
   )
   (local.set $22
-   (local.get $2)
-  )
-  (local.set $23
-   (i32.add
-    (local.get $21)
-    (local.get $22)
-   )
-  )
-  (if
-   (local.get $20)
-   (then
-    (i32.store align=1
-     (local.get $20)
-     (local.get $23)
-    )
-   )
-   (else
-    (i32.store
-     (i32.const 0)
-     (local.get $2)
-    )
-    (i32.store offset=4
-     (i32.const 0)
-     (local.get $3)
-    )
-    (i32.store offset=32
-     (i32.const 0)
-     (i32.const 4103)
-    )
-    (i32.store offset=4329472
-     (i32.const 0)
-     (i32.const 1)
-    )
-    (return
-     (i32.add
-      (local.get $10)
-      (i32.const 2)
-     )
-    )
-   )
-  )
-  (local.set $24
    (i32.and
     (local.get $3)
     (i32.const 255)
    )
   )
-  (local.set $25
+  (local.set $23
    (i32.add
     (local.get $9)
     (i32.const 4)
    )
   )
-  (local.set $26
+  (local.set $24
    (i32.load offset=4096
     (i32.shl
      (i32.shr_u
-      (local.get $25)
+      (local.get $23)
       (i32.const 12)
      )
      (i32.const 2)
@@ -471,7 +417,7 @@
   (if
    (i32.eq
     (i32.and
-     (local.get $26)
+     (local.get $24)
      (i32.const 27)
     )
     (i32.const 3)
@@ -480,12 +426,12 @@
     (i32.store8
      (i32.xor
       (i32.and
-       (local.get $26)
+       (local.get $24)
        (i32.const -4096)
       )
-      (local.get $25)
+      (local.get $23)
      )
-     (local.get $24)
+     (local.get $22)
     )
    )
    (else
@@ -503,15 +449,15 @@
     )
     (i32.store offset=44
      (i32.const 0)
-     (local.get $21)
+     (local.get $17)
     )
     (i32.store offset=48
      (i32.const 0)
-     (local.get $22)
+     (local.get $20)
     )
     (i32.store offset=52
      (i32.const 0)
-     (local.get $23)
+     (local.get $21)
     )
     (i32.store offset=56
      (i32.const 0)
@@ -533,7 +479,7 @@
     )
    )
   )
-  (local.set $27
+  (local.set $25
    (i32.and
     (local.get $2)
     (i32.const 65535)
@@ -544,17 +490,17 @@
     (i32.const 0)
    )
   )
-  (local.set $28
+  (local.set $26
    (i32.add
     (local.get $5)
     (i32.const 6)
    )
   )
-  (local.set $29
+  (local.set $27
    (i32.load offset=4096
     (i32.shl
      (i32.shr_u
-      (local.get $28)
+      (local.get $26)
       (i32.const 12)
      )
      (i32.const 2)
@@ -565,16 +511,16 @@
    (i32.eq
     (i32.or
      (i32.and
-      (local.get $29)
+      (local.get $27)
       (i32.const 27)
      )
      (i32.and
       (i32.xor
        (i32.add
-        (local.get $28)
+        (local.get $26)
         (i32.const 1)
        )
-       (local.get $28)
+       (local.get $26)
       )
       (i32.const 4096)
      )
@@ -585,12 +531,12 @@
     (i32.store16 align=1
      (i32.xor
       (i32.and
-       (local.get $29)
+       (local.get $27)
        (i32.const -4096)
       )
-      (local.get $28)
+      (local.get $26)
      )
-     (local.get $27)
+     (local.get $25)
     )
    )
    (else
@@ -608,15 +554,15 @@
     )
     (i32.store offset=44
      (i32.const 0)
-     (local.get $21)
+     (local.get $17)
     )
     (i32.store offset=48
      (i32.const 0)
-     (local.get $22)
+     (local.get $20)
     )
     (i32.store offset=52
      (i32.const 0)
-     (local.get $23)
+     (local.get $21)
     )
     (i32.store offset=56
      (i32.const 0)
@@ -638,7 +584,7 @@
     )
    )
   )
-  (local.set $30
+  (local.set $28
    (i32.const 8192)
   )
   (i32.store
@@ -655,15 +601,15 @@
   )
   (i32.store offset=44
    (i32.const 0)
-   (local.get $21)
+   (local.get $17)
   )
   (i32.store offset=48
    (i32.const 0)
-   (local.get $22)
+   (local.get $20)
   )
   (i32.store offset=52
    (i32.const 0)
-   (local.get $23)
+   (local.get $21)
   )
   (i32.store offset=56
    (i32.const 0)
@@ -674,7 +620,7 @@
    (then
     (i32.store offset=32
      (i32.const 0)
-     (local.get $30)
+     (local.get $28)
     )
     (return
      (i32.add
@@ -684,13 +630,13 @@
     )
    )
   )
-  (return_call $chain129099
+  (return_call $chain260171
    (local.get $0)
    (i32.add
     (local.get $10)
     (i32.const 6)
    )
-   (local.get $30)
+   (local.get $28)
   )
  )
 )

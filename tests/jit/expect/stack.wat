@@ -19,7 +19,7 @@
  (export "b0" (func $b0))
  (export "b1" (func $b1))
  (export "b2" (func $b2))
- (func $chain129099 (type $1) (param $0 i32) (param $1 i32) (param $2 i32) (result i32)
+ (func $chain260171 (type $1) (param $0 i32) (param $1 i32) (param $2 i32) (result i32)
   (local $3 i32)
   (local $4 i32)
   (local $5 i32)
@@ -117,7 +117,7 @@
      (local.get $6)
      (i32.const 16777215)
     )
-    (i32.const 129099)
+    (i32.const 260171)
    )
    (then
     (return
@@ -180,7 +180,6 @@
   (local $28 i32)
   (local $29 i32)
   (local $30 i32)
-  (local $31 i32)
   (local.set $10
    (local.get $1)
   )
@@ -369,47 +368,15 @@
     (i32.const 8)
    )
   )
-  (local.set $22
-   (i32.load offset=4096
-    (i32.shl
-     (i32.shr_u
-      (local.get $21)
-      (i32.const 12)
-     )
-     (i32.const 2)
-    )
-   )
-  )
   (if
-   (i32.eq
-    (i32.or
-     (i32.and
-      (local.get $22)
-      (i32.const 9)
-     )
-     (i32.and
-      (i32.xor
-       (i32.add
-        (local.get $21)
-        (i32.const 3)
-       )
-       (local.get $21)
-      )
-      (i32.const 4096)
-     )
-    )
-    (i32.const 1)
+   (i32.lt_u
+    (local.get $21)
+    (i32.const 4194301)
    )
    (then
-    (local.set $23
-     (i32.load align=1
-      (i32.xor
-       (i32.and
-        (local.get $22)
-        (i32.const -4096)
-       )
-       (local.get $21)
-      )
+    (local.set $22
+     (i32.load offset=8388608 align=1
+      (local.get $21)
      )
     )
    )
@@ -438,20 +405,20 @@
     )
    )
   )
-  (local.set $24
+  (local.set $23
    (i32.sub
     (local.get $6)
     (i32.const 4)
    )
   )
-  (local.set $25
-   (local.get $24)
+  (local.set $24
+   (local.get $23)
   )
-  (local.set $26
+  (local.set $25
    (i32.load offset=4096
     (i32.shl
      (i32.shr_u
-      (local.get $25)
+      (local.get $24)
       (i32.const 12)
      )
      (i32.const 2)
@@ -462,16 +429,16 @@
    (i32.eq
     (i32.or
      (i32.and
-      (local.get $26)
+      (local.get $25)
       (i32.const 27)
      )
      (i32.and
       (i32.xor
        (i32.add
-        (local.get $25)
+        (local.get $24)
         (i32.const 3)
        )
-       (local.get $25)
+       (local.get $24)
       )
       (i32.const 4096)
      )
@@ -482,12 +449,12 @@
     (i32.store align=1
      (i32.xor
       (i32.and
-       (local.get $26)
+       (local.get $25)
        (i32.const -4096)
       )
-      (local.get $25)
+      (local.get $24)
      )
-     (local.get $23)
+     (local.get $22)
     )
    )
    (else
@@ -516,25 +483,25 @@
    )
   )
   (local.set $6
-   (local.get $24)
+   (local.get $23)
   )
-  (local.set $27
+  (local.set $26
    (i32.const 4108)
   )
-  (local.set $28
+  (local.set $27
    (i32.sub
     (local.get $6)
     (i32.const 4)
    )
   )
-  (local.set $29
-   (local.get $28)
+  (local.set $28
+   (local.get $27)
   )
-  (local.set $30
+  (local.set $29
    (i32.load offset=4096
     (i32.shl
      (i32.shr_u
-      (local.get $29)
+      (local.get $28)
       (i32.const 12)
      )
      (i32.const 2)
@@ -545,16 +512,16 @@
    (i32.eq
     (i32.or
      (i32.and
-      (local.get $30)
+      (local.get $29)
       (i32.const 27)
      )
      (i32.and
       (i32.xor
        (i32.add
-        (local.get $29)
+        (local.get $28)
         (i32.const 3)
        )
-       (local.get $29)
+       (local.get $28)
       )
       (i32.const 4096)
      )
@@ -565,12 +532,12 @@
     (i32.store align=1
      (i32.xor
       (i32.and
-       (local.get $30)
+       (local.get $29)
        (i32.const -4096)
       )
-      (local.get $29)
+      (local.get $28)
      )
-     (local.get $27)
+     (local.get $26)
     )
    )
    (else
@@ -599,9 +566,9 @@
    )
   )
   (local.set $6
-   (local.get $28)
+   (local.get $27)
   )
-  (local.set $31
+  (local.set $30
    (i32.const 4114)
   )
   (i32.store offset=16
@@ -617,7 +584,7 @@
    (then
     (i32.store offset=32
      (i32.const 0)
-     (local.get $31)
+     (local.get $30)
     )
     (return
      (i32.add
@@ -627,13 +594,13 @@
     )
    )
   )
-  (return_call $chain129099
+  (return_call $chain260171
    (local.get $0)
    (i32.add
     (local.get $10)
     (i32.const 5)
    )
-   (local.get $31)
+   (local.get $30)
   )
  )
  (func $b1 (type $0) (param $0 i32) (param $1 i32) (result i32)
@@ -657,9 +624,6 @@
   (local $19 i32)
   (local $20 i32)
   (local $21 i32)
-  (local $22 i32)
-  (local $23 i32)
-  (local $24 i32)
   (local.set $10
    (local.get $1)
   )
@@ -686,47 +650,15 @@
   (local.set $15
    (local.get $6)
   )
-  (local.set $16
-   (i32.load offset=4096
-    (i32.shl
-     (i32.shr_u
-      (local.get $15)
-      (i32.const 12)
-     )
-     (i32.const 2)
-    )
-   )
-  )
   (if
-   (i32.eq
-    (i32.or
-     (i32.and
-      (local.get $16)
-      (i32.const 9)
-     )
-     (i32.and
-      (i32.xor
-       (i32.add
-        (local.get $15)
-        (i32.const 3)
-       )
-       (local.get $15)
-      )
-      (i32.const 4096)
-     )
-    )
-    (i32.const 1)
+   (i32.lt_u
+    (local.get $15)
+    (i32.const 4194301)
    )
    (then
-    (local.set $17
-     (i32.load align=1
-      (i32.xor
-       (i32.and
-        (local.get $16)
-        (i32.const -4096)
-       )
-       (local.get $15)
-      )
+    (local.set $16
+     (i32.load offset=8388608 align=1
+      (local.get $15)
      )
     )
    )
@@ -778,52 +710,20 @@
    )
   )
   (local.set $8
-   (local.get $17)
+   (local.get $16)
   )
-  (local.set $18
+  (local.set $17
    (local.get $6)
   )
-  (local.set $19
-   (i32.load offset=4096
-    (i32.shl
-     (i32.shr_u
-      (local.get $18)
-      (i32.const 12)
-     )
-     (i32.const 2)
-    )
-   )
-  )
   (if
-   (i32.eq
-    (i32.or
-     (i32.and
-      (local.get $19)
-      (i32.const 9)
-     )
-     (i32.and
-      (i32.xor
-       (i32.add
-        (local.get $18)
-        (i32.const 3)
-       )
-       (local.get $18)
-      )
-      (i32.const 4096)
-     )
-    )
-    (i32.const 1)
+   (i32.lt_u
+    (local.get $17)
+    (i32.const 4194301)
    )
    (then
-    (local.set $20
-     (i32.load align=1
-      (i32.xor
-       (i32.and
-        (local.get $19)
-        (i32.const -4096)
-       )
-       (local.get $18)
-      )
+    (local.set $18
+     (i32.load offset=8388608 align=1
+      (local.get $17)
      )
     )
    )
@@ -879,52 +779,20 @@
    )
   )
   (local.set $7
-   (local.get $20)
+   (local.get $18)
   )
-  (local.set $21
+  (local.set $19
    (local.get $6)
   )
-  (local.set $22
-   (i32.load offset=4096
-    (i32.shl
-     (i32.shr_u
-      (local.get $21)
-      (i32.const 12)
-     )
-     (i32.const 2)
-    )
-   )
-  )
   (if
-   (i32.eq
-    (i32.or
-     (i32.and
-      (local.get $22)
-      (i32.const 9)
-     )
-     (i32.and
-      (i32.xor
-       (i32.add
-        (local.get $21)
-        (i32.const 3)
-       )
-       (local.get $21)
-      )
-      (i32.const 4096)
-     )
-    )
-    (i32.const 1)
+   (i32.lt_u
+    (local.get $19)
+    (i32.const 4194301)
    )
    (then
-    (local.set $23
-     (i32.load align=1
-      (i32.xor
-       (i32.and
-        (local.get $22)
-        (i32.const -4096)
-       )
-       (local.get $21)
-      )
+    (local.set $20
+     (i32.load offset=8388608 align=1
+      (local.get $19)
      )
     )
    )
@@ -983,8 +851,8 @@
     (i32.const 4)
    )
   )
-  (local.set $24
-   (local.get $23)
+  (local.set $21
+   (local.get $20)
   )
   (i32.store offset=16
    (i32.const 0)
@@ -1023,7 +891,7 @@
    (then
     (i32.store offset=32
      (i32.const 0)
-     (local.get $24)
+     (local.get $21)
     )
     (return
      (i32.add
@@ -1033,13 +901,13 @@
     )
    )
   )
-  (return_call $chain129099
+  (return_call $chain260171
    (local.get $0)
    (i32.add
     (local.get $10)
     (i32.const 4)
    )
-   (local.get $24)
+   (local.get $21)
   )
  )
  (func $b2 (type $0) (param $0 i32) (param $1 i32) (result i32)
@@ -1063,8 +931,6 @@
   (local $19 i32)
   (local $20 i32)
   (local $21 i32)
-  (local $22 i32)
-  (local $23 i32)
   (local.set $10
    (local.get $1)
   )
@@ -1079,47 +945,15 @@
     (i32.const 4)
    )
   )
-  (local.set $13
-   (i32.load offset=4096
-    (i32.shl
-     (i32.shr_u
-      (local.get $12)
-      (i32.const 12)
-     )
-     (i32.const 2)
-    )
-   )
-  )
   (if
-   (i32.eq
-    (i32.or
-     (i32.and
-      (local.get $13)
-      (i32.const 9)
-     )
-     (i32.and
-      (i32.xor
-       (i32.add
-        (local.get $12)
-        (i32.const 3)
-       )
-       (local.get $12)
-      )
-      (i32.const 4096)
-     )
-    )
-    (i32.const 1)
+   (i32.lt_u
+    (local.get $12)
+    (i32.const 4194301)
    )
    (then
-    (local.set $14
-     (i32.load align=1
-      (i32.xor
-       (i32.and
-        (local.get $13)
-        (i32.const -4096)
-       )
-       (local.get $12)
-      )
+    (local.set $13
+     (i32.load offset=8388608 align=1
+      (local.get $12)
      )
     )
    )
@@ -1141,17 +975,17 @@
    )
   )
   (local.set $2
-   (local.get $14)
+   (local.get $13)
   )
-  (local.set $15
+  (local.set $14
    (i32.load offset=40
     (i32.const 0)
    )
   )
-  (local.set $16
+  (local.set $15
    (if (result i32)
     (i32.eq
-     (local.get $15)
+     (local.get $14)
      (i32.const 1)
     )
     (then
@@ -1167,7 +1001,7 @@
     (else
      (if (result i32)
       (i32.eq
-       (local.get $15)
+       (local.get $14)
        (i32.const 3)
       )
       (then
@@ -1183,7 +1017,7 @@
       (else
        (if (result i32)
         (i32.eq
-         (local.get $15)
+         (local.get $14)
          (i32.const 5)
         )
         (then
@@ -1194,16 +1028,16 @@
           (i32.or
            (i32.or
             (i32.eq
-             (local.get $15)
+             (local.get $14)
              (i32.const 6)
             )
             (i32.eq
-             (local.get $15)
+             (local.get $14)
              (i32.const 7)
             )
            )
            (i32.eq
-            (local.get $15)
+            (local.get $14)
             (i32.const 0)
            )
           )
@@ -1226,65 +1060,33 @@
     )
    )
   )
-  (local.set $17
+  (local.set $16
    (local.get $2)
   )
-  (local.set $18
+  (local.set $17
    (i32.const 1)
   )
-  (local.set $19
+  (local.set $18
    (i32.add
-    (local.get $17)
+    (local.get $16)
     (i32.const 1)
    )
   )
   (local.set $2
-   (local.get $19)
+   (local.get $18)
   )
-  (local.set $20
+  (local.set $19
    (local.get $6)
   )
-  (local.set $21
-   (i32.load offset=4096
-    (i32.shl
-     (i32.shr_u
-      (local.get $20)
-      (i32.const 12)
-     )
-     (i32.const 2)
-    )
-   )
-  )
   (if
-   (i32.eq
-    (i32.or
-     (i32.and
-      (local.get $21)
-      (i32.const 9)
-     )
-     (i32.and
-      (i32.xor
-       (i32.add
-        (local.get $20)
-        (i32.const 3)
-       )
-       (local.get $20)
-      )
-      (i32.const 4096)
-     )
-    )
-    (i32.const 1)
+   (i32.lt_u
+    (local.get $19)
+    (i32.const 4194301)
    )
    (then
-    (local.set $22
-     (i32.load align=1
-      (i32.xor
-       (i32.and
-        (local.get $21)
-        (i32.const -4096)
-       )
-       (local.get $20)
-      )
+    (local.set $20
+     (i32.load offset=8388608 align=1
+      (local.get $19)
      )
     )
    )
@@ -1299,15 +1101,15 @@
     )
     (i32.store offset=44
      (i32.const 0)
-     (local.get $17)
+     (local.get $16)
     )
     (i32.store offset=48
      (i32.const 0)
-     (local.get $18)
+     (local.get $17)
     )
     (i32.store offset=52
      (i32.const 0)
-     (local.get $19)
+     (local.get $18)
     )
     (i32.store offset=56
      (i32.const 0)
@@ -1322,7 +1124,7 @@
        )
        (i32.const -2)
       )
-      (local.get $16)
+      (local.get $15)
      )
     )
     (i32.store offset=32
@@ -1347,8 +1149,8 @@
     (i32.const 4)
    )
   )
-  (local.set $23
-   (local.get $22)
+  (local.set $21
+   (local.get $20)
   )
   (i32.store
    (i32.const 0)
@@ -1364,15 +1166,15 @@
   )
   (i32.store offset=44
    (i32.const 0)
-   (local.get $17)
+   (local.get $16)
   )
   (i32.store offset=48
    (i32.const 0)
-   (local.get $18)
+   (local.get $17)
   )
   (i32.store offset=52
    (i32.const 0)
-   (local.get $19)
+   (local.get $18)
   )
   (i32.store offset=56
    (i32.const 0)
@@ -1387,7 +1189,7 @@
      )
      (i32.const -2)
     )
-    (local.get $16)
+    (local.get $15)
    )
   )
   (if
@@ -1395,7 +1197,7 @@
    (then
     (i32.store offset=32
      (i32.const 0)
-     (local.get $23)
+     (local.get $21)
     )
     (return
      (i32.add
@@ -1405,13 +1207,13 @@
     )
    )
   )
-  (return_call $chain129099
+  (return_call $chain260171
    (local.get $0)
    (i32.add
     (local.get $10)
     (i32.const 3)
    )
-   (local.get $23)
+   (local.get $21)
   )
  )
 )
