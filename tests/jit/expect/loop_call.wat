@@ -188,7 +188,8 @@
   (local $35 i32)
   (local $36 i32)
   (local $37 i32)
-  (local $38 i64)
+  (local $38 i32)
+  (local $39 i64)
   (local.set $10
    (local.get $1)
   )
@@ -235,7 +236,7 @@
   (local.set $12
    (i32.const -2)
   )
-  (local.set $18
+  (local.set $17
    (global.get $start)
   )
   (loop $label
@@ -243,26 +244,26 @@
     (block $block1
      (block $block
       (br_table $block $block1 $block2 $block
-       (local.get $18)
+       (local.get $17)
       )
      )
-     (local.set $19
+     (local.set $18
       (i32.const 4101)
      )
-     (local.set $20
+     (local.set $19
       (i32.sub
        (local.get $6)
        (i32.const 4)
       )
      )
-     (local.set $21
-      (local.get $20)
+     (local.set $20
+      (local.get $19)
      )
-     (local.set $22
+     (local.set $21
       (i32.load offset=4096
        (i32.shl
         (i32.shr_u
-         (local.get $21)
+         (local.get $20)
          (i32.const 12)
         )
         (i32.const 2)
@@ -273,16 +274,16 @@
       (i32.eq
        (i32.or
         (i32.and
-         (local.get $22)
+         (local.get $21)
          (i32.const 27)
         )
         (i32.and
          (i32.xor
           (i32.add
-           (local.get $21)
+           (local.get $20)
            (i32.const 3)
           )
-          (local.get $21)
+          (local.get $20)
          )
          (i32.const 4096)
         )
@@ -293,12 +294,12 @@
        (i32.store align=1
         (i32.xor
          (i32.and
-          (local.get $22)
+          (local.get $21)
           (i32.const -4096)
          )
-         (local.get $21)
+         (local.get $20)
         )
-        (local.get $19)
+        (local.get $18)
        )
       )
       (else
@@ -324,30 +325,42 @@
          (i32.const -2)
         )
         (then
+         (local.set $22
+          (i32.and
+           (local.get $12)
+           (i32.const 255)
+          )
+         )
          (i32.store offset=40
           (i32.const 0)
-          (local.get $12)
+          (local.get $22)
          )
          (i32.store offset=44
           (i32.const 0)
-          (local.get $14)
+          (local.get $13)
          )
          (i32.store offset=48
           (i32.const 0)
-          (local.get $15)
+          (local.get $14)
          )
          (i32.store offset=52
           (i32.const 0)
-          (local.get $16)
+          (local.get $15)
          )
          (i32.store offset=56
           (i32.const 0)
-          (local.get $13)
+          (i32.shr_u
+           (local.get $12)
+           (i32.const 8)
+          )
          )
          (if
-          (i32.ge_s
-           (local.get $17)
-           (i32.const 0)
+          (i32.lt_u
+           (i32.sub
+            (local.get $22)
+            (i32.const 6)
+           )
+           (i32.const 2)
           )
           (then
            (i32.store offset=36
@@ -359,7 +372,7 @@
               )
               (i32.const -2)
              )
-             (local.get $17)
+             (local.get $16)
             )
            )
           )
@@ -383,7 +396,7 @@
       )
      )
      (local.set $6
-      (local.get $20)
+      (local.get $19)
      )
      (if
       (i32.or
@@ -419,30 +432,42 @@
          (i32.const -2)
         )
         (then
+         (local.set $23
+          (i32.and
+           (local.get $12)
+           (i32.const 255)
+          )
+         )
          (i32.store offset=40
           (i32.const 0)
-          (local.get $12)
+          (local.get $23)
          )
          (i32.store offset=44
           (i32.const 0)
-          (local.get $14)
+          (local.get $13)
          )
          (i32.store offset=48
           (i32.const 0)
-          (local.get $15)
+          (local.get $14)
          )
          (i32.store offset=52
           (i32.const 0)
-          (local.get $16)
+          (local.get $15)
          )
          (i32.store offset=56
           (i32.const 0)
-          (local.get $13)
+          (i32.shr_u
+           (local.get $12)
+           (i32.const 8)
+          )
          )
          (if
-          (i32.ge_s
-           (local.get $17)
-           (i32.const 0)
+          (i32.lt_u
+           (i32.sub
+            (local.get $23)
+            (i32.const 6)
+           )
+           (i32.const 2)
           )
           (then
            (i32.store offset=36
@@ -454,7 +479,7 @@
               )
               (i32.const -2)
              )
-             (local.get $17)
+             (local.get $16)
             )
            )
           )
@@ -481,48 +506,48 @@
      )
      (br $block1)
     )
-    (local.set $23
+    (local.set $24
      (local.get $3)
     )
     (local.set $2
-     (local.get $23)
-    )
-    (local.set $24
-     (local.get $2)
+     (local.get $24)
     )
     (local.set $25
      (local.get $2)
     )
-    (local.set $38
+    (local.set $26
+     (local.get $2)
+    )
+    (local.set $39
      (i64.mul
+      (i64.extend_i32_s
+       (local.get $26)
+      )
       (i64.extend_i32_s
        (local.get $25)
       )
-      (i64.extend_i32_s
-       (local.get $24)
-      )
      )
     )
-    (local.set $26
+    (local.set $27
      (i32.wrap_i64
-      (local.get $38)
+      (local.get $39)
      )
     )
     (local.set $2
-     (local.get $26)
+     (local.get $27)
     )
-    (local.set $27
+    (local.set $28
      (local.get $6)
     )
     (if
      (i32.lt_u
-      (local.get $27)
+      (local.get $28)
       (i32.const 4194301)
      )
      (then
-      (local.set $28
+      (local.set $29
        (i32.load offset=8388608 align=1
-        (local.get $27)
+        (local.get $28)
        )
       )
      )
@@ -562,7 +587,7 @@
              (i32.and
               (i32.popcnt
                (i32.and
-                (local.get $26)
+                (local.get $27)
                 (i32.const 255)
                )
               )
@@ -574,7 +599,7 @@
             (i32.const 64)
             (i32.const 0)
             (i32.eqz
-             (local.get $26)
+             (local.get $27)
             )
            )
           )
@@ -582,7 +607,7 @@
            (i32.const 128)
            (i32.const 0)
            (i32.lt_s
-            (local.get $26)
+            (local.get $27)
             (i32.const 0)
            )
           )
@@ -591,9 +616,9 @@
           (i32.const 2049)
           (i32.const 0)
           (i64.ne
-           (local.get $38)
+           (local.get $39)
            (i64.extend_i32_s
-            (local.get $26)
+            (local.get $27)
            )
           )
          )
@@ -628,7 +653,7 @@
     )
     (if
      (i32.eq
-      (local.get $28)
+      (local.get $29)
       (i32.const 4101)
      )
      (then
@@ -679,7 +704,7 @@
                (i32.and
                 (i32.popcnt
                  (i32.and
-                  (local.get $26)
+                  (local.get $27)
                   (i32.const 255)
                  )
                 )
@@ -691,7 +716,7 @@
               (i32.const 64)
               (i32.const 0)
               (i32.eqz
-               (local.get $26)
+               (local.get $27)
               )
              )
             )
@@ -699,7 +724,7 @@
              (i32.const 128)
              (i32.const 0)
              (i32.lt_s
-              (local.get $26)
+              (local.get $27)
               (i32.const 0)
              )
             )
@@ -708,9 +733,9 @@
             (i32.const 2049)
             (i32.const 0)
             (i64.ne
-             (local.get $38)
+             (local.get $39)
              (i64.extend_i32_s
-              (local.get $26)
+              (local.get $27)
              )
             )
            )
@@ -752,7 +777,7 @@
              (i32.and
               (i32.popcnt
                (i32.and
-                (local.get $26)
+                (local.get $27)
                 (i32.const 255)
                )
               )
@@ -764,7 +789,7 @@
             (i32.const 64)
             (i32.const 0)
             (i32.eqz
-             (local.get $26)
+             (local.get $27)
             )
            )
           )
@@ -772,7 +797,7 @@
            (i32.const 128)
            (i32.const 0)
            (i32.lt_s
-            (local.get $26)
+            (local.get $27)
             (i32.const 0)
            )
           )
@@ -781,9 +806,9 @@
           (i32.const 2049)
           (i32.const 0)
           (i64.ne
-           (local.get $38)
+           (local.get $39)
            (i64.extend_i32_s
-            (local.get $26)
+            (local.get $27)
            )
           )
          )
@@ -806,8 +831,8 @@
       (br $block2)
      )
     )
-    (local.set $29
-     (local.get $28)
+    (local.set $30
+     (local.get $29)
     )
     (i32.store
      (i32.const 0)
@@ -844,7 +869,7 @@
            (i32.and
             (i32.popcnt
              (i32.and
-              (local.get $26)
+              (local.get $27)
               (i32.const 255)
              )
             )
@@ -856,7 +881,7 @@
           (i32.const 64)
           (i32.const 0)
           (i32.eqz
-           (local.get $26)
+           (local.get $27)
           )
          )
         )
@@ -864,7 +889,7 @@
          (i32.const 128)
          (i32.const 0)
          (i32.lt_s
-          (local.get $26)
+          (local.get $27)
           (i32.const 0)
          )
         )
@@ -873,9 +898,9 @@
         (i32.const 2049)
         (i32.const 0)
         (i64.ne
-         (local.get $38)
+         (local.get $39)
          (i64.extend_i32_s
-          (local.get $26)
+          (local.get $27)
          )
         )
        )
@@ -891,7 +916,7 @@
      (then
       (i32.store offset=32
        (i32.const 0)
-       (local.get $29)
+       (local.get $30)
       )
       (return
        (i32.add
@@ -907,54 +932,54 @@
       (local.get $10)
       (i32.const 3)
      )
-     (local.get $29)
+     (local.get $30)
     )
    )
-   (local.set $30
+   (local.set $31
     (local.get $5)
    )
-   (local.set $31
+   (local.set $32
     (local.get $2)
    )
-   (local.set $32
+   (local.set $33
     (i32.add
-     (local.get $30)
      (local.get $31)
+     (local.get $32)
     )
    )
    (local.set $5
-    (local.get $32)
-   )
-   (local.set $33
-    (i32.lt_u
-     (local.get $32)
-     (local.get $30)
-    )
+    (local.get $33)
    )
    (local.set $34
-    (local.get $3)
+    (i32.lt_u
+     (local.get $33)
+     (local.get $31)
+    )
    )
    (local.set $35
-    (i32.const 1)
+    (local.get $3)
    )
    (local.set $36
+    (i32.const 1)
+   )
+   (local.set $37
     (i32.sub
-     (local.get $34)
+     (local.get $35)
      (i32.const 1)
     )
    )
    (local.set $3
-    (local.get $36)
+    (local.get $37)
    )
-   (local.set $37
+   (local.set $38
     (i32.eqz
      (i32.eqz
-      (local.get $36)
+      (local.get $37)
      )
     )
    )
    (if
-    (local.get $37)
+    (local.get $38)
     (then
      (if
       (i32.or
@@ -990,15 +1015,15 @@
        )
        (i32.store offset=44
         (i32.const 0)
-        (local.get $34)
+        (local.get $35)
        )
        (i32.store offset=48
         (i32.const 0)
-        (local.get $35)
+        (local.get $36)
        )
        (i32.store offset=52
         (i32.const 0)
-        (local.get $36)
+        (local.get $37)
        )
        (i32.store offset=56
         (i32.const 0)
@@ -1013,7 +1038,7 @@
           )
           (i32.const -2)
          )
-         (local.get $33)
+         (local.get $34)
         )
        )
        (i32.store offset=32
@@ -1029,22 +1054,19 @@
       )
      )
      (local.set $12
-      (i32.const 7)
+      (i32.const 8199)
      )
      (local.set $13
-      (i32.const 32)
-     )
-     (local.set $14
-      (local.get $34)
-     )
-     (local.set $15
       (local.get $35)
      )
-     (local.set $16
+     (local.set $14
       (local.get $36)
      )
-     (local.set $17
-      (local.get $33)
+     (local.set $15
+      (local.get $37)
+     )
+     (local.set $16
+      (local.get $34)
      )
      (local.set $10
       (i32.add
@@ -1052,7 +1074,7 @@
        (i32.const 3)
       )
      )
-     (local.set $18
+     (local.set $17
       (i32.const 0)
      )
      (br $label)
@@ -1092,15 +1114,15 @@
      )
      (i32.store offset=44
       (i32.const 0)
-      (local.get $34)
+      (local.get $35)
      )
      (i32.store offset=48
       (i32.const 0)
-      (local.get $35)
+      (local.get $36)
      )
      (i32.store offset=52
       (i32.const 0)
-      (local.get $36)
+      (local.get $37)
      )
      (i32.store offset=56
       (i32.const 0)
@@ -1115,7 +1137,7 @@
         )
         (i32.const -2)
        )
-       (local.get $33)
+       (local.get $34)
       )
      )
      (i32.store offset=32
@@ -1131,22 +1153,19 @@
     )
    )
    (local.set $12
-    (i32.const 7)
+    (i32.const 8199)
    )
    (local.set $13
-    (i32.const 32)
-   )
-   (local.set $14
-    (local.get $34)
-   )
-   (local.set $15
     (local.get $35)
    )
-   (local.set $16
+   (local.set $14
     (local.get $36)
    )
-   (local.set $17
-    (local.get $33)
+   (local.set $15
+    (local.get $37)
+   )
+   (local.set $16
+    (local.get $34)
    )
    (local.set $10
     (i32.add
@@ -1154,7 +1173,7 @@
      (i32.const 3)
     )
    )
-   (local.set $18
+   (local.set $17
     (i32.const 1)
    )
    (br $label)

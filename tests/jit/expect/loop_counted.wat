@@ -227,7 +227,7 @@
    (i32.const -2)
   )
   (loop $label
-   (local.set $19
+   (local.set $18
     (i32.add
      (i32.add
       (local.get $8)
@@ -241,13 +241,13 @@
    )
    (if
     (i32.lt_u
-     (local.get $19)
+     (local.get $18)
      (i32.const 4194301)
     )
     (then
-     (local.set $20
+     (local.set $19
       (i32.load offset=8388608 align=1
-       (local.get $19)
+       (local.get $18)
       )
      )
     )
@@ -270,30 +270,42 @@
        (i32.const -2)
       )
       (then
+       (local.set $20
+        (i32.and
+         (local.get $12)
+         (i32.const 255)
+        )
+       )
        (i32.store offset=40
         (i32.const 0)
-        (local.get $12)
+        (local.get $20)
        )
        (i32.store offset=44
         (i32.const 0)
-        (local.get $14)
+        (local.get $13)
        )
        (i32.store offset=48
         (i32.const 0)
-        (local.get $15)
+        (local.get $14)
        )
        (i32.store offset=52
         (i32.const 0)
-        (local.get $16)
+        (local.get $15)
        )
        (i32.store offset=56
         (i32.const 0)
-        (local.get $13)
+        (i32.shr_u
+         (local.get $12)
+         (i32.const 8)
+        )
        )
        (if
-        (i32.ge_s
-         (local.get $17)
-         (i32.const 0)
+        (i32.lt_u
+         (i32.sub
+          (local.get $20)
+          (i32.const 6)
+         )
+         (i32.const 2)
         )
         (then
          (i32.store offset=36
@@ -305,7 +317,7 @@
             )
             (i32.const -2)
            )
-           (local.get $17)
+           (local.get $16)
           )
          )
         )
@@ -329,7 +341,7 @@
     )
    )
    (local.set $2
-    (local.get $20)
+    (local.get $19)
    )
    (local.set $21
     (local.get $5)
@@ -553,21 +565,18 @@
       )
      )
      (local.set $12
-      (i32.const 7)
+      (i32.const 8199)
      )
      (local.set $13
-      (i32.const 32)
-     )
-     (local.set $14
       (local.get $28)
      )
-     (local.set $15
+     (local.set $14
       (local.get $29)
      )
-     (local.set $16
+     (local.set $15
       (local.get $30)
      )
-     (local.set $17
+     (local.set $16
       (local.get $27)
      )
      (local.set $10

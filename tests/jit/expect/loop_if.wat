@@ -239,7 +239,7 @@
   (local.set $12
    (i32.const -2)
   )
-  (local.set $18
+  (local.set $17
    (global.get $start)
   )
   (loop $label
@@ -247,21 +247,21 @@
     (block $block1
      (block $block
       (br_table $block $block1 $block2 $block
-       (local.get $18)
+       (local.get $17)
       )
      )
-     (local.set $19
+     (local.set $18
       (local.get $8)
      )
      (if
       (i32.lt_u
-       (local.get $19)
+       (local.get $18)
        (i32.const 4194301)
       )
       (then
-       (local.set $20
+       (local.set $19
         (i32.load offset=8388608 align=1
-         (local.get $19)
+         (local.get $18)
         )
        )
       )
@@ -288,30 +288,42 @@
          (i32.const -2)
         )
         (then
+         (local.set $20
+          (i32.and
+           (local.get $12)
+           (i32.const 255)
+          )
+         )
          (i32.store offset=40
           (i32.const 0)
-          (local.get $12)
+          (local.get $20)
          )
          (i32.store offset=44
           (i32.const 0)
-          (local.get $14)
+          (local.get $13)
          )
          (i32.store offset=48
           (i32.const 0)
-          (local.get $15)
+          (local.get $14)
          )
          (i32.store offset=52
           (i32.const 0)
-          (local.get $16)
+          (local.get $15)
          )
          (i32.store offset=56
           (i32.const 0)
-          (local.get $13)
+          (i32.shr_u
+           (local.get $12)
+           (i32.const 8)
+          )
          )
          (if
-          (i32.ge_s
-           (local.get $17)
-           (i32.const 0)
+          (i32.lt_u
+           (i32.sub
+            (local.get $20)
+            (i32.const 6)
+           )
+           (i32.const 2)
           )
           (then
            (i32.store offset=36
@@ -323,7 +335,7 @@
               )
               (i32.const -2)
              )
-             (local.get $17)
+             (local.get $16)
             )
            )
           )
@@ -347,7 +359,7 @@
       )
      )
      (local.set $2
-      (local.get $20)
+      (local.get $19)
      )
      (local.set $21
       (local.get $8)
@@ -749,21 +761,18 @@
        )
       )
       (local.set $12
-       (i32.const 7)
+       (i32.const 8199)
       )
       (local.set $13
-       (i32.const 32)
-      )
-      (local.set $14
        (local.get $31)
       )
-      (local.set $15
+      (local.set $14
        (local.get $32)
       )
-      (local.set $16
+      (local.set $15
        (local.get $33)
       )
-      (local.set $17
+      (local.set $16
        (local.get $30)
       )
       (local.set $10
@@ -772,7 +781,7 @@
         (i32.const 3)
        )
       )
-      (local.set $18
+      (local.set $17
        (i32.const 0)
       )
       (br $label)
@@ -1034,21 +1043,18 @@
       )
      )
      (local.set $12
-      (i32.const 7)
+      (i32.const 8199)
      )
      (local.set $13
-      (i32.const 32)
-     )
-     (local.set $14
       (local.get $38)
      )
-     (local.set $15
+     (local.set $14
       (local.get $39)
      )
-     (local.set $16
+     (local.set $15
       (local.get $40)
      )
-     (local.set $17
+     (local.set $16
       (local.get $37)
      )
      (local.set $10
@@ -1057,7 +1063,7 @@
        (i32.const 2)
       )
      )
-     (local.set $18
+     (local.set $17
       (i32.const 0)
      )
      (br $label)

@@ -198,6 +198,7 @@
   (local $44 i32)
   (local $45 i32)
   (local $46 i32)
+  (local $47 i32)
   (local.set $10
    (local.get $1)
   )
@@ -244,7 +245,7 @@
   (local.set $12
    (i32.const -2)
   )
-  (local.set $18
+  (local.set $17
    (global.get $start)
   )
   (loop $label1
@@ -252,19 +253,19 @@
     (block $block1
      (block $block
       (br_table $block $block1 $block2 $block
-       (local.get $18)
+       (local.get $17)
       )
      )
-     (local.set $19
+     (local.set $18
       (i32.const 64)
      )
      (local.set $3
-      (local.get $19)
+      (local.get $18)
      )
-     (local.set $20
+     (local.set $19
       (local.get $2)
      )
-     (local.set $21
+     (local.set $20
       (i32.add
        (i32.add
         (local.get $8)
@@ -278,13 +279,13 @@
      )
      (if
       (i32.lt_u
-       (local.get $21)
+       (local.get $20)
        (i32.const 4194301)
       )
       (then
-       (local.set $22
+       (local.set $21
         (i32.load offset=8388608 align=1
-         (local.get $21)
+         (local.get $20)
         )
        )
       )
@@ -311,30 +312,42 @@
          (i32.const -2)
         )
         (then
+         (local.set $22
+          (i32.and
+           (local.get $12)
+           (i32.const 255)
+          )
+         )
          (i32.store offset=40
           (i32.const 0)
-          (local.get $12)
+          (local.get $22)
          )
          (i32.store offset=44
           (i32.const 0)
-          (local.get $14)
+          (local.get $13)
          )
          (i32.store offset=48
           (i32.const 0)
-          (local.get $15)
+          (local.get $14)
          )
          (i32.store offset=52
           (i32.const 0)
-          (local.get $16)
+          (local.get $15)
          )
          (i32.store offset=56
           (i32.const 0)
-          (local.get $13)
+          (i32.shr_u
+           (local.get $12)
+           (i32.const 8)
+          )
          )
          (if
-          (i32.ge_s
-           (local.get $17)
-           (i32.const 0)
+          (i32.lt_u
+           (i32.sub
+            (local.get $22)
+            (i32.const 6)
+           )
+           (i32.const 2)
           )
           (then
            (i32.store offset=36
@@ -346,7 +359,7 @@
               )
               (i32.const -2)
              )
-             (local.get $17)
+             (local.get $16)
             )
            )
           )
@@ -371,8 +384,8 @@
      )
      (local.set $23
       (i32.add
-       (local.get $20)
-       (local.get $22)
+       (local.get $19)
+       (local.get $21)
       )
      )
      (local.set $2
@@ -381,7 +394,7 @@
      (local.set $24
       (i32.lt_u
        (local.get $23)
-       (local.get $20)
+       (local.get $19)
       )
      )
      (local.set $25
@@ -482,21 +495,18 @@
         )
        )
        (local.set $12
-        (i32.const 7)
+        (i32.const 8199)
        )
        (local.set $13
-        (i32.const 32)
-       )
-       (local.set $14
         (local.get $25)
        )
-       (local.set $15
+       (local.set $14
         (local.get $26)
        )
-       (local.set $16
+       (local.set $15
         (local.get $27)
        )
-       (local.set $17
+       (local.set $16
         (local.get $24)
        )
        (local.set $10
@@ -581,21 +591,18 @@
       )
      )
      (local.set $12
-      (i32.const 7)
+      (i32.const 8199)
      )
      (local.set $13
-      (i32.const 32)
-     )
-     (local.set $14
       (local.get $25)
      )
-     (local.set $15
+     (local.set $14
       (local.get $26)
      )
-     (local.set $16
+     (local.set $15
       (local.get $27)
      )
-     (local.set $17
+     (local.set $16
       (local.get $24)
      )
      (local.set $10
@@ -657,30 +664,42 @@
          (i32.const -2)
         )
         (then
+         (local.set $32
+          (i32.and
+           (local.get $12)
+           (i32.const 255)
+          )
+         )
          (i32.store offset=40
           (i32.const 0)
-          (local.get $12)
+          (local.get $32)
          )
          (i32.store offset=44
           (i32.const 0)
-          (local.get $14)
+          (local.get $13)
          )
          (i32.store offset=48
           (i32.const 0)
-          (local.get $15)
+          (local.get $14)
          )
          (i32.store offset=52
           (i32.const 0)
-          (local.get $16)
+          (local.get $15)
          )
          (i32.store offset=56
           (i32.const 0)
-          (local.get $13)
+          (i32.shr_u
+           (local.get $12)
+           (i32.const 8)
+          )
          )
          (if
-          (i32.ge_s
-           (local.get $17)
-           (i32.const 0)
+          (i32.lt_u
+           (i32.sub
+            (local.get $32)
+            (i32.const 6)
+           )
+           (i32.const 2)
           )
           (then
            (i32.store offset=36
@@ -692,7 +711,7 @@
               )
               (i32.const -2)
              )
-             (local.get $17)
+             (local.get $16)
             )
            )
           )
@@ -715,45 +734,45 @@
        )
       )
      )
-     (local.set $32
+     (local.set $33
       (i32.add
        (local.get $29)
        (local.get $31)
       )
      )
      (local.set $2
-      (local.get $32)
+      (local.get $33)
      )
-     (local.set $33
+     (local.set $34
       (i32.lt_u
-       (local.get $32)
+       (local.get $33)
        (local.get $29)
       )
      )
-     (local.set $34
+     (local.set $35
       (local.get $3)
      )
-     (local.set $35
+     (local.set $36
       (i32.const 1)
      )
-     (local.set $36
+     (local.set $37
       (i32.sub
-       (local.get $34)
+       (local.get $35)
        (i32.const 1)
       )
      )
      (local.set $3
-      (local.get $36)
+      (local.get $37)
      )
-     (local.set $37
+     (local.set $38
       (i32.eqz
        (i32.eqz
-        (local.get $36)
+        (local.get $37)
        )
       )
      )
      (if
-      (local.get $37)
+      (local.get $38)
       (then
        (if
         (i32.or
@@ -789,15 +808,15 @@
          )
          (i32.store offset=44
           (i32.const 0)
-          (local.get $34)
+          (local.get $35)
          )
          (i32.store offset=48
           (i32.const 0)
-          (local.get $35)
+          (local.get $36)
          )
          (i32.store offset=52
           (i32.const 0)
-          (local.get $36)
+          (local.get $37)
          )
          (i32.store offset=56
           (i32.const 0)
@@ -812,7 +831,7 @@
             )
             (i32.const -2)
            )
-           (local.get $33)
+           (local.get $34)
           )
          )
          (i32.store offset=32
@@ -828,22 +847,19 @@
         )
        )
        (local.set $12
-        (i32.const 7)
+        (i32.const 8199)
        )
        (local.set $13
-        (i32.const 32)
-       )
-       (local.set $14
-        (local.get $34)
-       )
-       (local.set $15
         (local.get $35)
        )
-       (local.set $16
+       (local.set $14
         (local.get $36)
        )
-       (local.set $17
-        (local.get $33)
+       (local.set $15
+        (local.get $37)
+       )
+       (local.set $16
+        (local.get $34)
        )
        (local.set $10
         (i32.add
@@ -888,15 +904,15 @@
        )
        (i32.store offset=44
         (i32.const 0)
-        (local.get $34)
+        (local.get $35)
        )
        (i32.store offset=48
         (i32.const 0)
-        (local.get $35)
+        (local.get $36)
        )
        (i32.store offset=52
         (i32.const 0)
-        (local.get $36)
+        (local.get $37)
        )
        (i32.store offset=56
         (i32.const 0)
@@ -911,7 +927,7 @@
           )
           (i32.const -2)
          )
-         (local.get $33)
+         (local.get $34)
         )
        )
        (i32.store offset=32
@@ -927,22 +943,19 @@
       )
      )
      (local.set $12
-      (i32.const 7)
+      (i32.const 8199)
      )
      (local.set $13
-      (i32.const 32)
-     )
-     (local.set $14
-      (local.get $34)
-     )
-     (local.set $15
       (local.get $35)
      )
-     (local.set $16
+     (local.set $14
       (local.get $36)
      )
-     (local.set $17
-      (local.get $33)
+     (local.set $15
+      (local.get $37)
+     )
+     (local.set $16
+      (local.get $34)
      )
      (local.set $10
       (i32.add
@@ -954,51 +967,51 @@
     )
     (unreachable)
    )
-   (local.set $38
+   (local.set $39
     (local.get $8)
    )
-   (local.set $39
+   (local.set $40
     (i32.const 256)
    )
-   (local.set $40
+   (local.set $41
     (i32.add
-     (local.get $38)
      (local.get $39)
+     (local.get $40)
     )
    )
    (local.set $8
-    (local.get $40)
-   )
-   (local.set $41
-    (i32.lt_u
-     (local.get $40)
-     (local.get $38)
-    )
+    (local.get $41)
    )
    (local.set $42
-    (local.get $4)
+    (i32.lt_u
+     (local.get $41)
+     (local.get $39)
+    )
    )
    (local.set $43
-    (i32.const 1)
+    (local.get $4)
    )
    (local.set $44
+    (i32.const 1)
+   )
+   (local.set $45
     (i32.sub
-     (local.get $42)
+     (local.get $43)
      (i32.const 1)
     )
    )
    (local.set $4
-    (local.get $44)
+    (local.get $45)
    )
-   (local.set $45
+   (local.set $46
     (i32.eqz
      (i32.eqz
-      (local.get $44)
+      (local.get $45)
      )
     )
    )
    (if
-    (local.get $45)
+    (local.get $46)
     (then
      (if
       (i32.or
@@ -1034,15 +1047,15 @@
        )
        (i32.store offset=44
         (i32.const 0)
-        (local.get $42)
+        (local.get $43)
        )
        (i32.store offset=48
         (i32.const 0)
-        (local.get $43)
+        (local.get $44)
        )
        (i32.store offset=52
         (i32.const 0)
-        (local.get $44)
+        (local.get $45)
        )
        (i32.store offset=56
         (i32.const 0)
@@ -1057,7 +1070,7 @@
           )
           (i32.const -2)
          )
-         (local.get $41)
+         (local.get $42)
         )
        )
        (i32.store offset=32
@@ -1073,22 +1086,19 @@
       )
      )
      (local.set $12
-      (i32.const 7)
+      (i32.const 8199)
      )
      (local.set $13
-      (i32.const 32)
-     )
-     (local.set $14
-      (local.get $42)
-     )
-     (local.set $15
       (local.get $43)
      )
-     (local.set $16
+     (local.set $14
       (local.get $44)
      )
-     (local.set $17
-      (local.get $41)
+     (local.set $15
+      (local.get $45)
+     )
+     (local.set $16
+      (local.get $42)
      )
      (local.set $10
       (i32.add
@@ -1096,13 +1106,13 @@
        (i32.const 3)
       )
      )
-     (local.set $18
+     (local.set $17
       (i32.const 0)
      )
      (br $label1)
     )
    )
-   (local.set $46
+   (local.set $47
     (i32.const 4117)
    )
    (i32.store
@@ -1127,15 +1137,15 @@
    )
    (i32.store offset=44
     (i32.const 0)
-    (local.get $42)
+    (local.get $43)
    )
    (i32.store offset=48
     (i32.const 0)
-    (local.get $43)
+    (local.get $44)
    )
    (i32.store offset=52
     (i32.const 0)
-    (local.get $44)
+    (local.get $45)
    )
    (i32.store offset=56
     (i32.const 0)
@@ -1150,7 +1160,7 @@
       )
       (i32.const -2)
      )
-     (local.get $41)
+     (local.get $42)
     )
    )
    (if
@@ -1158,7 +1168,7 @@
     (then
      (i32.store offset=32
       (i32.const 0)
-      (local.get $46)
+      (local.get $47)
      )
      (return
       (i32.add
@@ -1174,7 +1184,7 @@
      (local.get $10)
      (i32.const 3)
     )
-    (local.get $46)
+    (local.get $47)
    )
   )
   (unreachable)

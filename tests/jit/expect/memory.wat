@@ -286,9 +286,6 @@
     )
    )
   )
-  (local.set $19
-   (i32.const 0)
-  )
   (if
    (i32.eq
     (i32.or
@@ -358,38 +355,9 @@
     (local.get $20)
    )
   )
-  (if
+  (i32.store align=1
    (local.get $19)
-   (then
-    (i32.store align=1
-     (local.get $19)
-     (local.get $21)
-    )
-   )
-   (else
-    (i32.store
-     (i32.const 0)
-     (local.get $2)
-    )
-    (i32.store offset=4
-     (i32.const 0)
-     (local.get $3)
-    )
-    (i32.store offset=32
-     (i32.const 0)
-     (i32.const 4103)
-    )
-    (i32.store offset=4329472
-     (i32.const 0)
-     (i32.const 1)
-    )
-    (return
-     (i32.add
-      (local.get $10)
-      (i32.const 2)
-     )
-    )
-   )
+   (local.get $21)
   )
   (local.set $22
    (i32.and
