@@ -256,7 +256,10 @@ export class EmitContext {
   #pending: PendingFlags | null = null;
   #memLin = -1;
   #slowWrite = false;
-  /** The current instruction's read-for-write: its address local and host-address local. */
+  /**
+   * The current instruction's read-for-write: its address local and host-address local (-1
+   * when linear addresses are physical: the host address is RAM_BASE plus the linear one).
+   */
   #rmw: { lin: number; host: number } | null = null;
   /** Registers written since the last store of every dirty one (bit per register). */
   #dirty = 0;
@@ -789,8 +792,12 @@ export class EmitContext {
   load(lin: number, size: number, forWrite = false): number {
     const m = this.m;
     const v = this.tmp();
-    if (!forWrite && this.mode.ramEnd !== 0) {
-      const ok = m.i32.lt_u(this.get(lin), this.c(this.mode.ramEnd - (size - 1)));
+    if (this.mode.ramEnd !== 0) {
+      // Linear addresses are physical: RAM the checks pass is at RAM_BASE plus the address.
+      const ok = forWrite
+        ? this.fastAccess(this.tlbEntry(lin), lin, size, true)
+        : m.i32.lt_u(this.get(lin), this.c(this.mode.ramEnd - (size - 1)));
+      if (forWrite) this.#rmw = { lin, host: -1 };
       const fast = this.loadAt(size, RAM_BASE, this.get(lin));
       this.stmts.push(m.if(ok, m.local.set(v, fast), this.slowLoad(lin, size, v)));
       return v;
@@ -858,24 +865,27 @@ export class EmitContext {
     const m = this.m;
     const rmw = this.#rmw;
     if (rmw !== null && rmw.lin === lin) {
-      const fast = this.storeAt(size, this.get(rmw.host), v);
+      if (rmw.host < 0) return this.emit(this.storeAt(size, RAM_BASE, this.get(lin), v));
+      const fast = this.storeAt(size, 0, this.get(rmw.host), v);
       if (!this.mode.paging) return this.emit(fast);
       this.stmts.push(m.if(this.get(rmw.host), fast, this.slowStore(lin, size, v)));
       return;
     }
     const e = this.tlbEntry(lin);
     const ok = this.fastAccess(e, lin, size, true);
-    const host = m.i32.xor(m.i32.and(this.get(e), this.c(~0xfff)), this.get(lin));
-    this.stmts.push(m.if(ok, this.storeAt(size, host, v), this.slowStore(lin, size, v)));
+    const fast = this.mode.ramEnd !== 0
+      ? this.storeAt(size, RAM_BASE, this.get(lin), v)
+      : this.storeAt(size, 0, m.i32.xor(m.i32.and(this.get(e), this.c(~0xfff)), this.get(lin)), v);
+    this.stmts.push(m.if(ok, fast, this.slowStore(lin, size, v)));
   }
-  /** Stores `size` bytes of local `v` at host address `host`. */
-  private storeAt(size: number, host: Expr, v: number): Expr {
+  /** Stores `size` bytes of local `v` at host address `host` plus the constant `offset`. */
+  private storeAt(size: number, offset: number, host: Expr, v: number): Expr {
     const m = this.m;
     return size === 4
-      ? m.i32.store(0, 1, host, this.get(v))
+      ? m.i32.store(offset, 1, host, this.get(v))
       : size === 2
-      ? m.i32.store16(0, 1, host, this.get(v))
-      : m.i32.store8(0, 1, host, this.get(v));
+      ? m.i32.store16(offset, 1, host, this.get(v))
+      : m.i32.store8(offset, 1, host, this.get(v));
   }
   /** The slow path of a store: leave for the interpreter, or store registers and call the MMU. */
   private slowStore(lin: number, size: number, v: number): Expr {

@@ -383,14 +383,8 @@
     (i32.const 3)
    )
    (then
-    (i32.store align=1
-     (i32.xor
-      (i32.and
-       (local.get $22)
-       (i32.const -4096)
-      )
-      (local.get $21)
-     )
+    (i32.store offset=8388608 align=1
+     (local.get $21)
      (local.get $20)
     )
    )
@@ -480,14 +474,8 @@
     (i32.const 3)
    )
    (then
-    (i32.store align=1
-     (i32.xor
-      (i32.and
-       (local.get $25)
-       (i32.const -4096)
-      )
-      (local.get $24)
-     )
+    (i32.store offset=8388608 align=1
+     (local.get $24)
      (local.get $23)
     )
    )

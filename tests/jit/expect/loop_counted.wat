@@ -405,14 +405,8 @@
      (i32.const 3)
     )
     (then
-     (i32.store align=1
-      (i32.xor
-       (i32.and
-        (local.get $26)
-        (i32.const -4096)
-       )
-       (local.get $25)
-      )
+     (i32.store offset=8388608 align=1
+      (local.get $25)
       (local.get $24)
      )
     )

@@ -175,7 +175,6 @@
   (local $25 i32)
   (local $26 i32)
   (local $27 i32)
-  (local $28 i32)
   (local.set $10
    (local.get $1)
   )
@@ -308,16 +307,8 @@
    )
    (then
     (local.set $17
-     (i32.load align=1
-      (local.tee $19
-       (i32.xor
-        (i32.and
-         (local.get $18)
-         (i32.const -4096)
-        )
-        (local.get $16)
-       )
-      )
+     (i32.load offset=8388608 align=1
+      (local.get $16)
      )
     )
    )
@@ -346,36 +337,36 @@
     )
    )
   )
-  (local.set $20
+  (local.set $19
    (local.get $2)
   )
-  (local.set $21
+  (local.set $20
    (i32.add
     (local.get $17)
-    (local.get $20)
+    (local.get $19)
    )
   )
-  (i32.store align=1
-   (local.get $19)
-   (local.get $21)
+  (i32.store offset=8388608 align=1
+   (local.get $16)
+   (local.get $20)
   )
-  (local.set $22
+  (local.set $21
    (i32.and
     (local.get $3)
     (i32.const 255)
    )
   )
-  (local.set $23
+  (local.set $22
    (i32.add
     (local.get $9)
     (i32.const 4)
    )
   )
-  (local.set $24
+  (local.set $23
    (i32.load offset=4096
     (i32.shl
      (i32.shr_u
-      (local.get $23)
+      (local.get $22)
       (i32.const 12)
      )
      (i32.const 2)
@@ -385,21 +376,15 @@
   (if
    (i32.eq
     (i32.and
-     (local.get $24)
+     (local.get $23)
      (i32.const 27)
     )
     (i32.const 3)
    )
    (then
-    (i32.store8
-     (i32.xor
-      (i32.and
-       (local.get $24)
-       (i32.const -4096)
-      )
-      (local.get $23)
-     )
+    (i32.store8 offset=8388608
      (local.get $22)
+     (local.get $21)
     )
    )
    (else
@@ -421,11 +406,11 @@
     )
     (i32.store offset=48
      (i32.const 0)
-     (local.get $20)
+     (local.get $19)
     )
     (i32.store offset=52
      (i32.const 0)
-     (local.get $21)
+     (local.get $20)
     )
     (i32.store offset=56
      (i32.const 0)
@@ -447,7 +432,7 @@
     )
    )
   )
-  (local.set $25
+  (local.set $24
    (i32.and
     (local.get $2)
     (i32.const 65535)
@@ -458,17 +443,17 @@
     (i32.const 0)
    )
   )
-  (local.set $26
+  (local.set $25
    (i32.add
     (local.get $5)
     (i32.const 6)
    )
   )
-  (local.set $27
+  (local.set $26
    (i32.load offset=4096
     (i32.shl
      (i32.shr_u
-      (local.get $26)
+      (local.get $25)
       (i32.const 12)
      )
      (i32.const 2)
@@ -479,16 +464,16 @@
    (i32.eq
     (i32.or
      (i32.and
-      (local.get $27)
+      (local.get $26)
       (i32.const 27)
      )
      (i32.and
       (i32.xor
        (i32.add
-        (local.get $26)
+        (local.get $25)
         (i32.const 1)
        )
-       (local.get $26)
+       (local.get $25)
       )
       (i32.const 4096)
      )
@@ -496,15 +481,9 @@
     (i32.const 3)
    )
    (then
-    (i32.store16 align=1
-     (i32.xor
-      (i32.and
-       (local.get $27)
-       (i32.const -4096)
-      )
-      (local.get $26)
-     )
+    (i32.store16 offset=8388608 align=1
      (local.get $25)
+     (local.get $24)
     )
    )
    (else
@@ -526,11 +505,11 @@
     )
     (i32.store offset=48
      (i32.const 0)
-     (local.get $20)
+     (local.get $19)
     )
     (i32.store offset=52
      (i32.const 0)
-     (local.get $21)
+     (local.get $20)
     )
     (i32.store offset=56
      (i32.const 0)
@@ -552,7 +531,7 @@
     )
    )
   )
-  (local.set $28
+  (local.set $27
    (i32.const 8192)
   )
   (i32.store
@@ -573,11 +552,11 @@
   )
   (i32.store offset=48
    (i32.const 0)
-   (local.get $20)
+   (local.get $19)
   )
   (i32.store offset=52
    (i32.const 0)
-   (local.get $21)
+   (local.get $20)
   )
   (i32.store offset=56
    (i32.const 0)
@@ -588,7 +567,7 @@
    (then
     (i32.store offset=32
      (i32.const 0)
-     (local.get $28)
+     (local.get $27)
     )
     (return
      (i32.add
@@ -604,7 +583,7 @@
     (local.get $10)
     (i32.const 6)
    )
-   (local.get $28)
+   (local.get $27)
   )
  )
 )

@@ -237,14 +237,8 @@
     (i32.const 3)
    )
    (then
-    (i32.store align=1
-     (i32.xor
-      (i32.and
-       (local.get $15)
-       (i32.const -4096)
-      )
-      (local.get $14)
-     )
+    (i32.store offset=8388608 align=1
+     (local.get $14)
      (local.get $12)
     )
    )
@@ -323,14 +317,8 @@
     (i32.const 3)
    )
    (then
-    (i32.store align=1
-     (i32.xor
-      (i32.and
-       (local.get $20)
-       (i32.const -4096)
-      )
-      (local.get $19)
-     )
+    (i32.store offset=8388608 align=1
+     (local.get $19)
      (local.get $17)
     )
    )
@@ -446,14 +434,8 @@
     (i32.const 3)
    )
    (then
-    (i32.store align=1
-     (i32.xor
-      (i32.and
-       (local.get $25)
-       (i32.const -4096)
-      )
-      (local.get $24)
-     )
+    (i32.store offset=8388608 align=1
+     (local.get $24)
      (local.get $22)
     )
    )
@@ -529,14 +511,8 @@
     (i32.const 3)
    )
    (then
-    (i32.store align=1
-     (i32.xor
-      (i32.and
-       (local.get $29)
-       (i32.const -4096)
-      )
-      (local.get $28)
-     )
+    (i32.store offset=8388608 align=1
+     (local.get $28)
      (local.get $26)
     )
    )
