@@ -1004,6 +1004,7 @@ export class EmitContext {
    * linear page `lin` to host page `host` for a fetch: the instruction's bytes were read there.
    */
   leaveIfMoved(lin: number, host: number): void {
+    if (!this.mode.paging) return;
     this.stmts.push(this.m.if(this.#pageMoved(lin, host), this.leaveToInterpreter()));
   }
   /** Ends the current instruction: leaves the block if a slow-path write asked to stop. */
@@ -1138,7 +1139,7 @@ export class EmitContext {
       this.get(L_BUDGET),
     );
     const pages = r.pages;
-    if (pages !== undefined && pages[j].lin !== pages[this.#member].lin) {
+    if (this.mode.paging && pages !== undefined && pages[j].lin !== pages[this.#member].lin) {
       over = m.i32.or(over, this.#pageMoved(pages[j].lin, pages[j].host));
     }
     const leave = m.block(null, [
@@ -1159,7 +1160,10 @@ export class EmitContext {
     this.#restore(saved);
     return m.block(null, out);
   }
-  /** Whether the TLB no longer maps linear page `lin` to host page `host` for a fetch. */
+  /**
+   * Whether the TLB no longer maps linear page `lin` to host page `host` for a fetch. Only paging
+   * can move a page: without it the block mode (A20 included) fixes every linear page's host.
+   */
   #pageMoved(lin: number, host: number): Expr {
     const m = this.m;
     const u = this.mode.user ? TLB_USER : 0;
