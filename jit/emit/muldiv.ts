@@ -1,8 +1,8 @@
 /**
  * Inline multiply and divide, mirroring `interp/muldiv.ts` (SDM vol. 2 MUL, IMUL, DIV, IDIV),
  * for 32-bit operands: imul2 `0F AF`, imul3 `69`/`6B`, and the one-operand group-3 forms mul,
- * imul1, div and idiv (`F7 /4–/7`). Products are formed in i64, CF = OF say whether the result
- * fits the destination, and SF, ZF, PF follow the low half with AF cleared; the flags become a
+ * imul1, div and idiv (`F7 /4–/7`). Full products are formed in i64 (for imul2 and imul3 only
+ * where CF/OF are read), CF = OF say whether the result fits the destination, and SF, ZF, PF follow the low half with AF cleared; the flags become a
  * pending "materialised" record, written to EFLAGS only when observable. Divides leave the flags
  * alone; a zero divisor or a quotient that does not fit hands the instruction to its handler,
  * which raises #DE with the state as before it. 8- and 16-bit forms stay callouts.
@@ -17,11 +17,11 @@ import type { EmitterTable } from "./emitter.ts";
 /** Multiplies locals `a` and `b` into register `i.reg` and records the multiply's flags. */
 function emitImul(ctx: EmitContext, i: Instr, a: number, b: number): void {
   const m = ctx.m;
-  const wide = m.i64.mul(m.i64.extend_s(ctx.get(a)), m.i64.extend_s(ctx.get(b)));
-  const p = ctx.let64(wide);
-  const low = ctx.let(m.i32.wrap(ctx.get64(p)));
+  const low = ctx.let(m.i32.mul(ctx.get(a), ctx.get(b)));
   ctx.writeReg(i.reg, 4, ctx.get(low));
-  ctx.setMulFlags(low, () => m.i64.ne(ctx.get64(p), m.i64.extend_s(ctx.get(low))));
+  // The full product is formed only where CF/OF are read; a and b are this instruction's locals.
+  const wide = () => m.i64.mul(m.i64.extend_s(ctx.get(a)), m.i64.extend_s(ctx.get(b)));
+  ctx.setMulFlags(low, () => m.i64.ne(wide(), m.i64.extend_s(ctx.get(low))));
 }
 
 /** mul/imul1 `r/m32`: EDX:EAX = EAX * r/m32. */

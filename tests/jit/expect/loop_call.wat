@@ -189,7 +189,6 @@
   (local $36 i32)
   (local $37 i32)
   (local $38 i32)
-  (local $39 i64)
   (local.set $10
    (local.get $1)
   )
@@ -512,19 +511,10 @@
     (local.set $26
      (local.get $2)
     )
-    (local.set $39
-     (i64.mul
-      (i64.extend_i32_s
-       (local.get $26)
-      )
-      (i64.extend_i32_s
-       (local.get $25)
-      )
-     )
-    )
     (local.set $27
-     (i32.wrap_i64
-      (local.get $39)
+     (i32.mul
+      (local.get $26)
+      (local.get $25)
      )
     )
     (local.set $2
@@ -610,7 +600,14 @@
           (i32.const 2049)
           (i32.const 0)
           (i64.ne
-           (local.get $39)
+           (i64.mul
+            (i64.extend_i32_s
+             (local.get $26)
+            )
+            (i64.extend_i32_s
+             (local.get $25)
+            )
+           )
            (i64.extend_i32_s
             (local.get $27)
            )
@@ -727,7 +724,14 @@
             (i32.const 2049)
             (i32.const 0)
             (i64.ne
-             (local.get $39)
+             (i64.mul
+              (i64.extend_i32_s
+               (local.get $26)
+              )
+              (i64.extend_i32_s
+               (local.get $25)
+              )
+             )
              (i64.extend_i32_s
               (local.get $27)
              )
@@ -800,7 +804,14 @@
           (i32.const 2049)
           (i32.const 0)
           (i64.ne
-           (local.get $39)
+           (i64.mul
+            (i64.extend_i32_s
+             (local.get $26)
+            )
+            (i64.extend_i32_s
+             (local.get $25)
+            )
+           )
            (i64.extend_i32_s
             (local.get $27)
            )
@@ -892,7 +903,14 @@
         (i32.const 2049)
         (i32.const 0)
         (i64.ne
-         (local.get $39)
+         (i64.mul
+          (i64.extend_i32_s
+           (local.get $26)
+          )
+          (i64.extend_i32_s
+           (local.get $25)
+          )
+         )
          (i64.extend_i32_s
           (local.get $27)
          )
