@@ -802,6 +802,28 @@ Deno.test("JIT and interpreter agree when a loop rewrites the part of an instruc
   }, 0);
 });
 
+Deno.test("JIT and interpreter agree when a store runs from a data page into a page of compiled code", async () => {
+  const cpus = await agree("store-into-code", {
+    steps: 3000,
+    chunk: 250,
+    ranges: [[0x3ff0, 0x20]],
+    code: layout([
+      [0x1000, hex("31 d2 31 c0 b9 c8 00 00 00")], // xor edx,edx; xor eax,eax; mov ecx,200
+      // L: mov [0x3ff0],ecx (the data page is then mapped for writes); call 0x4000
+      [0x1009, hex("89 0d f0 3f 00 00 e8 ec 2f 00 00")],
+      [0x1014, hex("81 f9 64 00 00 00 75 0a")], // cmp ecx,100; jne next
+      // mov dword [0x3ffe],0x90409090: bytes 0x4000..0x4001 become inc eax; nop
+      [0x101c, hex("c7 05 fe 3f 00 00 90 90 40 90")],
+      [0x1026, hex("49 75 e0 eb fe")], // next: dec ecx; jnz L; spin
+      [0x4000, hex("42 42 c3")], // inc edx; inc edx; ret
+    ]),
+  }, 0);
+  for (const cpu of cpus) {
+    assert.equal(cpu.reg32(2), 2 * 101, "edx: two incs per call up to the rewrite");
+    assert.equal(cpu.reg32(0), 99, "eax: one inc per call after it");
+  }
+});
+
 Deno.test("JIT and interpreter agree when the page an instruction runs into is remapped", async () => {
   // Page 0x2000 alternates between frames 0x300000 and 0x301000, which differ only in the
   // imul immediate's last byte; the rest of the loop is the same code in both.
