@@ -374,3 +374,62 @@ export function carryDeadAfter(instrs: readonly Instr[], k: number): boolean {
   }
   return false;
 }
+
+/**
+ * The region's inner loops that can be wasm loops of their own: per member, the last member of
+ * the loop it heads (-1 when it heads none). Member j heads loop j..k when some member of j..k
+ * branches back to j, k is the last such member, and every other member of j..k is reached
+ * only from earlier members of j..k or itself, and none is where a call returns to (a return
+ * comes from outside the region): then the loop has one way in, its back edges
+ * branch straight to its head instead of through the region's dispatch, and its other members
+ * need no entry of their own (see `hiddenMembers`). Loops found this way never overlap.
+ * @param region the region
+ * @returns per member, the loop's last member or -1
+ */
+export function innerLoops(region: RegionPlan): number[] {
+  const n = region.blocks.length;
+  const preds: number[][] = Array.from({ length: n }, () => []);
+  region.blocks.forEach((_, p) => {
+    for (const x of new Set([...region.edges[p], ...region.indirect[p]])) preds[x].push(p);
+  });
+  // A call's return comes back from outside the region: its return site needs an entry.
+  const returnSites = new Set<number>();
+  for (const p of region.blocks) {
+    const last = p.instrs.length - 1;
+    if (p.instrs[last].op.mnemonic === "call") returnSites.add(p.eips[last + 1]);
+  }
+  const ends = new Array<number>(n).fill(-1);
+  for (let j = 0; j < n; j++) {
+    const k = Math.max(-1, ...preds[j].filter((p) => p > j));
+    if (k < 0) continue;
+    let single = !endsInCall(region.blocks[j]);
+    for (let x = j + 1; x <= k && single; x++) {
+      single = preds[x].every((p) => p >= j && p <= x) && !endsInCall(region.blocks[x]) &&
+        !returnSites.has(region.blocks[x].entryEip);
+    }
+    if (single) {
+      ends[j] = k;
+      j = k;
+    }
+  }
+  return ends;
+}
+
+/**
+ * Per member, whether it lies inside an inner loop (`innerLoops`) after its head: such a member
+ * has no entry of its own, because the region's dispatch cannot branch into the loop.
+ * @param ends the region's `innerLoops`
+ * @returns per member, whether it is hidden
+ */
+export function hiddenMembers(ends: readonly number[]): boolean[] {
+  const hidden = new Array<boolean>(ends.length).fill(false);
+  ends.forEach((k, j) => {
+    for (let x = j + 1; x <= k; x++) hidden[x] = true;
+  });
+  return hidden;
+}
+
+/** Whether a block ends in a call (whose callee, when a member, may be called from elsewhere). */
+function endsInCall(p: BlockPlan): boolean {
+  return p.instrs[p.instrs.length - 1].op.mnemonic === "call";
+}

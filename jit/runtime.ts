@@ -29,7 +29,7 @@ import { BlockCache, type CompiledBlock } from "./cache.ts";
 import { type Binaryen, type BlockMode, modeKey, SITE_SHIFT } from "./emit/context.ts";
 import { JumpCache, OFF_INTERPRET_NEXT } from "./jump_cache.ts";
 import { type BlockPlan, planBlock } from "./plan.ts";
-import { formRegion } from "./region.ts";
+import { formRegion, hiddenMembers, innerLoops } from "./region.ts";
 import { loadBinaryen, loadedBinaryen } from "./binaryen_load.ts";
 import { CsReader, PlanReader } from "./plan_reader.ts";
 import {
@@ -513,16 +513,19 @@ export class JitEngine {
 
   /**
    * Translates and instantiates a batch, adding its blocks to the cache: every member of a region
-   * becomes an entry of its own (a stub starting the region's function there).
+   * becomes an entry of its own (a stub starting the region's function there), except the
+   * members of an inner loop after its head, which only the loop's own edges reach.
    */
   #compile(planned: Planned[]): CompiledBlock[] {
     const t0 = performance.now();
     let nextId = this.#byId.length;
     const batch = planned.map((p) => {
       const members = p.region?.blocks ?? [p.plan];
-      const ids = members.map(() => nextId++);
+      // Members inside an inner loop have no entry, so no function (see `hiddenMembers`).
+      const hidden = p.region === undefined ? [false] : hiddenMembers(innerLoops(p.region));
+      const ids = members.map((_, k) => hidden[k] ? -1 : nextId++);
       const sites = members.map((plan) => this.#sites.push({ plan, owner: null }) - 1);
-      return { ...p, id: ids[0], ids, sites, members };
+      return { ...p, id: ids[0], ids, sites, members, hidden };
     });
     if (nextId > this.#table.length) {
       this.#table.grow(Math.max(nextId - this.#table.length, 1024));
@@ -541,7 +544,9 @@ export class JitEngine {
       const pages = src.page < 0
         ? []
         : [...new Set([src.page, ...hostPages.map((h) => h - (RAM_BASE >>> 12))])];
-      const blocks = src.members.map((plan, k): CompiledBlock => {
+      const blocks: CompiledBlock[] = [];
+      src.members.forEach((plan, k) => {
+        if (src.hidden[k]) return;
         const fn = instance.exports[exportName(j, k)] as (budget: number, done: number) => number;
         this.#table.set(src.ids[k], fn);
         const block: CompiledBlock = {
@@ -561,7 +566,14 @@ export class JitEngine {
         this.#jumps.put(block.host, plan.entryEip, block.mode, block.length, block.id);
         this.#counts.delete(block.host);
         this.#warm.delete(block.host);
-        return block;
+        blocks.push(block);
+      });
+      // A hidden member's code runs in its loop head's function: that block answers for it.
+      let owner = blocks[0];
+      src.members.forEach((_, k) => {
+        const site = this.#sites[src.sites[k]];
+        if (site.owner !== null) owner = site.owner;
+        else site.owner = owner;
       });
       for (const page of pages) mmu.markCode(page);
       this.#stats.blocksCompiled += blocks.length;

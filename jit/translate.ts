@@ -23,11 +23,13 @@ import {
   EmitContext,
   type Expr,
   HOST,
+  innerLoopLabel,
   memberLabel,
   modeKey,
   REGION_LOOP,
   REGION_START,
   selfLoopLabel,
+  UNREACHABLE_MEMBER,
 } from "./emit/context.ts";
 import { CONTROL_EMITTERS } from "./emit/control.ts";
 import { DATA_EMITTERS } from "./emit/data.ts";
@@ -48,7 +50,7 @@ import {
   MODE_BITS,
 } from "./jump_cache.ts";
 import type { BlockPlan } from "./plan.ts";
-import type { RegionPlan } from "./region.ts";
+import { hiddenMembers, innerLoops, type RegionPlan } from "./region.ts";
 
 /** Name of the imported shared memory (module "e"). */
 export const MEMORY_IMPORT = "mem";
@@ -158,7 +160,9 @@ export function translateBlocks(
       } else {
         const impl = `r${j}`;
         m.addFunction(impl, t(2), i32, vars, body);
+        const hidden = hiddenMembers(innerLoops(src.region!));
         for (let k = 0; k < members; k++) {
+          if (hidden[k]) continue;
           const stub = m.block(null, [
             m.global.set(REGION_START, m.i32.const(k)),
             m.return_call(impl, [m.local.get(0, i32), m.local.get(1, i32)], i32),
@@ -269,7 +273,9 @@ function translateBlock(
  * A region as one function: member j's code follows the end of the wasm block labelled
  * `memberLabel(j)`, all inside the region's loop. Edges forward branch out of those blocks;
  * edges back branch to the loop, which dispatches on the target's index with a `br_table` (the
- * first time on the member the entry stub named), or falls into the only member.
+ * first time on the member the entry stub named), or falls into the only member. An inner loop
+ * with one way in (`innerLoops`) is a wasm loop of its own around its members' blocks: its back
+ * edges branch straight to it, and its members after the head have no entry stub.
  */
 function translateRegion(
   b: Binaryen,
@@ -281,6 +287,7 @@ function translateRegion(
   const table = blocks.length > 1;
   // With one member the region loop is its loop already.
   const selfLoops = table ? blocks.map((_, j) => region.edges[j].includes(j)) : undefined;
+  const loopEnds = table ? innerLoops(region) : undefined;
   const ctx = new EmitContext(b, m, blocks[0], src.mode, true, src.id);
   ctx.emit(ctx.prologue());
   ctx.beginRegion({
@@ -290,6 +297,7 @@ function translateRegion(
     table,
     indirect: region.indirect,
     selfLoops,
+    loopEnds,
     pages: src.hosts?.map((host, j) => ({ lin: blocks[j].entryEip >>> 12, host: host >>> 12 })),
   });
   const preamble = ctx.stmts.splice(0);
@@ -301,12 +309,30 @@ function translateRegion(
     return selfLoops?.[j] ? [m.loop(selfLoopLabel(j), m.block(null, stmts))] : stmts;
   });
   ctx.finish();
-  let inner: Expr | null = table ? m.block(memberLabel(0), [ctx.dispatch()]) : null;
-  for (let j = 0; j < blocks.length - 1; j++) {
-    const head = inner === null ? [] : [inner];
-    inner = m.block(memberLabel(j + 1), [...head, ...code[j]]);
+  let inner: Expr | null = null;
+  if (table) {
+    const dispatch = m.block(UNREACHABLE_MEMBER, [ctx.dispatch(hiddenMembers(loopEnds!))]);
+    inner = m.block(memberLabel(0), [dispatch, m.unreachable()]);
   }
-  const last = [...(inner === null ? [] : [inner]), ...code[blocks.length - 1]];
+  // Member j's code, or the wasm loop around an inner loop's members j..k: its members after
+  // j follow the ends of blocks inside the loop, so only the loop's own edges reach them.
+  const segments: { first: number; body: Expr[] }[] = [];
+  for (let j = 0; j < blocks.length; j++) {
+    const k = loopEnds?.[j] ?? -1;
+    if (k < 0) {
+      segments.push({ first: j, body: code[j] });
+      continue;
+    }
+    let body = code[j];
+    for (let x = j + 1; x <= k; x++) body = [m.block(memberLabel(x), body), ...code[x]];
+    segments.push({ first: j, body: [m.loop(innerLoopLabel(j), m.block(null, body))] });
+    j = k;
+  }
+  for (let s = 0; s < segments.length - 1; s++) {
+    const head = inner === null ? [] : [inner];
+    inner = m.block(memberLabel(segments[s + 1].first), [...head, ...segments[s].body]);
+  }
+  const last = [...(inner === null ? [] : [inner]), ...segments[segments.length - 1].body];
   const body = m.block(null, [
     ...preamble,
     m.loop(REGION_LOOP, m.block(null, last)),

@@ -9,7 +9,8 @@
  * whose mapping an edge between them checks) laid out in nested wasm
  * `block`s inside a `loop`, so an edge to a later block is a `br` forward and an edge to an
  * earlier one a `br` to the loop (through a `br_table` on the target's index when it is not the
- * entry). At a region block's entry every register is in its local; which ones differ from the
+ * entry), or, inside an inner loop with one way in (`innerLoops`), a `br` to that loop's own
+ * wasm `loop`. At a region block's entry every register is in its local; which ones differ from the
  * state is only known once the whole function is emitted, so register stores are placeholders
  * filled in by `finish()` with the registers the function writes.
  *
@@ -198,6 +199,11 @@ export interface RegionLayout {
    */
   readonly selfLoops?: readonly boolean[];
   /**
+   * Per member, the last member of the inner loop it heads, or -1 (`innerLoops`): members
+   * j..k sit in a wasm loop labelled `innerLoopLabel(j)`, which their edges back to j branch to.
+   */
+  readonly loopEnds?: readonly number[];
+  /**
    * Per member, the linear page of its entry and the host page its code was read from, when
    * the members span pages: an edge between pages leaves the region unless the TLB maps the
    * target's page to that host page now (a fetchable page; the dispatcher walks the tables).
@@ -217,6 +223,12 @@ export function memberLabel(j: number): string {
 export function selfLoopLabel(j: number): string {
   return `s${j}`;
 }
+/** Label of the loop around the members of the inner loop that member block j heads. */
+export function innerLoopLabel(j: number): string {
+  return `l${j}`;
+}
+/** Label the region's dispatch names for members it cannot reach (inside an inner loop). */
+export const UNREACHABLE_MEMBER = "none";
 
 /** What the context assumes about the code it emits next, saved around a branch arm. */
 interface SavedState {
@@ -1151,7 +1163,9 @@ export class EmitContext {
     this.#flagsInto(j);
     this.loadAll();
     this.emit(m.local.set(L_DONE, m.i32.add(this.get(L_DONE), this.c(len))));
+    const loopEnd = r.loopEnds?.[j] ?? -1;
     if (j === this.#member && r.selfLoops?.[j]) this.emit(m.br(selfLoopLabel(j)));
+    else if (j <= this.#member && this.#member <= loopEnd) this.emit(m.br(innerLoopLabel(j)));
     else if (j <= this.#member) {
       if (r.table) this.emit(m.local.set(this.#next, this.c(j)));
       this.emit(m.br(REGION_LOOP));
@@ -1171,10 +1185,12 @@ export class EmitContext {
     const want = (((host ^ lin) << 12) | TLB_VALID | u) | 0;
     return m.i32.ne(m.i32.and(e, this.c(~0xfff | TLB_VALID | TLB_MMIO | u)), this.c(want));
   }
-  /** The loop header's dispatch on the target member (table layout only). */
-  dispatch(): Expr {
-    const n = this.#region!.entries.length;
-    const names = Array.from({ length: n }, (_, j) => memberLabel(j));
+  /**
+   * The loop header's dispatch on the target member (table layout only). Members inside an
+   * inner loop are never its target: no stub starts there and no edge goes back to them.
+   */
+  dispatch(hidden: readonly boolean[]): Expr {
+    const names = hidden.map((h, j) => h ? UNREACHABLE_MEMBER : memberLabel(j));
     return this.m.switch(names, names[0], this.get(this.#next));
   }
 

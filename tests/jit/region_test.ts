@@ -6,6 +6,8 @@ import {
   carryDeadAfter,
   flagsReadFirst,
   formRegion,
+  hiddenMembers,
+  innerLoops,
   successors,
   tableTargets,
 } from "../../jit/region.ts";
@@ -39,6 +41,62 @@ Deno.test("formRegion() of an inner loop takes the enclosing loop too (it comes 
   const region = formRegion(planAt(10)!, planAt);
   assert.deepEqual(region?.blocks.map((b) => b.entryEip), [10, 17, 5]);
   assert.deepEqual(region?.edges, [[0, 1], [2], [0, 1]]);
+});
+
+/** A loop of two blocks (10 and 14) inside an outer loop; the block at 5 runs on into 10's test. */
+const TWO_BLOCK_INNER = hex(
+  "be 00 00 00 00" + // 0: mov esi,0
+    " b9 07 00 00 00" + // 5: outer: mov ecx,7
+    " 85 c9 74 05" + // 10: inner: test ecx,ecx; jz out (19)
+    " 01 c8 49 eb f7" + // 14: add eax,ecx; dec ecx; jmp inner (10)
+    " 46 81 fe e8 03 00 00 72 e9" + // 19: out: inc esi; cmp esi,1000; jb outer
+    " eb fe", // 28: spin: jmp spin
+);
+
+Deno.test("innerLoops() gives a two-block loop with one way in a wasm loop; its second block is hidden", () => {
+  const planAt = planner(TWO_BLOCK_INNER);
+  const region = formRegion(planAt(5)!, planAt);
+  assert.ok(region !== null);
+  const eips = region.blocks.map((b) => b.entryEip);
+  const ends = innerLoops(region);
+  const heads = ends.flatMap((k, j) => k >= 0 ? [j] : []);
+  assert.equal(heads.length, 1, "one inner loop");
+  const [j] = heads;
+  assert.deepEqual(new Set(eips.slice(j, ends[j] + 1)), new Set([10, 14]));
+  const hidden = hiddenMembers(ends);
+  assert.deepEqual(
+    eips.filter((_, x) => hidden[x]),
+    [eips[ends[j]]],
+    "only the loop's second block",
+  );
+});
+
+Deno.test("innerLoops() leaves alone a loop with a call in it or a member entered from elsewhere", () => {
+  const call = hex(
+    "b9 07 00 00 00" + // 0: mov ecx,7
+      " e8 05 00 00 00" + // 5: L: call f (15)
+      " 49 75 f8" + // 10: dec ecx; jnz L
+      " eb fe" + // 13: spin
+      " 40 c3", // 15: f: inc eax; ret
+  );
+  const planAt = planner(call);
+  const region = formRegion(planAt(5)!, planAt);
+  assert.ok(region !== null);
+  assert.ok(innerLoops(region).every((k) => k === -1), "the callee may be called from elsewhere");
+  // Into the middle: the outer loop's body jumps to the inner loop's second block too.
+  const middle = hex(
+    "b9 07 00 00 00" + // 0: outer: mov ecx,7
+      " 85 f6 75 04" + // 5: test esi,esi; jnz B (13)
+      " 01 c8 70 00" + // 9: A: add eax,ecx; jo B
+      " 49 75 f9" + // 13: B: dec ecx; jnz A
+      " 46 81 fe e8 03 00 00 72 e7" + // 16: inc esi; cmp esi,1000; jb outer
+      " eb fe", // 25: spin
+  );
+  const planAt2 = planner(middle);
+  const region2 = formRegion(planAt2(0)!, planAt2);
+  assert.ok(region2 !== null);
+  assert.deepEqual(new Set(region2.blocks.map((b) => b.entryEip)), new Set([0, 9, 13, 16]));
+  assert.ok(innerLoops(region2).every((k) => k === -1), "B has a way in from outside the loop");
 });
 
 Deno.test("formRegion() of a self-loop is one block", () => {

@@ -242,9 +242,12 @@
    (block $block2
     (block $block1
      (block $block
-      (br_table $block $block1 $block2 $block
-       (local.get $17)
+      (block
+       (br_table $block $block1 $block2 $block
+        (local.get $17)
+       )
       )
+      (unreachable)
      )
      (local.set $18
       (i32.const 4101)

@@ -18,8 +18,6 @@
  (import "h" "wr4" (func $fimport$9 (type $2) (param i32 i32 i32 i32) (result i32)))
  (global $start (mut i32) (i32.const 0))
  (export "b0" (func $b0))
- (export "b0m1" (func $b0m1))
- (export "b0m2" (func $b0m2))
  (export "b1" (func $b1))
  (func $chain260171 (type $1) (param $0 i32) (param $1 i32) (param $2 i32) (result i32)
   (local $3 i32)
@@ -248,968 +246,953 @@
   (local.set $17
    (global.get $start)
   )
-  (loop $label1
-   (block $block2
+  (loop
+   (block $block
     (block $block1
-     (block $block
-      (br_table $block $block1 $block2 $block
-       (local.get $17)
-      )
+     (br_table $block $block1 $block1 $block
+      (local.get $17)
      )
-     (local.set $18
-      (i32.const 64)
-     )
-     (local.set $3
-      (local.get $18)
-     )
-     (local.set $19
-      (local.get $2)
-     )
-     (local.set $20
-      (i32.add
-       (i32.add
-        (local.get $8)
-        (i32.const -4)
-       )
-       (i32.shl
-        (local.get $3)
-        (i32.const 2)
-       )
-      )
-     )
-     (if
-      (i32.lt_u
-       (local.get $20)
-       (i32.const 4194301)
-      )
-      (then
-       (local.set $21
-        (i32.load offset=8388608 align=1
-         (local.get $20)
-        )
-       )
-      )
-      (else
-       (i32.store
-        (i32.const 0)
-        (local.get $2)
-       )
-       (i32.store offset=4
-        (i32.const 0)
-        (local.get $3)
-       )
-       (i32.store offset=8
-        (i32.const 0)
-        (local.get $4)
-       )
-       (i32.store offset=24
-        (i32.const 0)
-        (local.get $8)
-       )
-       (if
-        (i32.ne
-         (local.get $12)
-         (i32.const -2)
-        )
-        (then
-         (local.set $22
-          (i32.and
-           (local.get $12)
-           (i32.const 255)
-          )
-         )
-         (i32.store offset=40
-          (i32.const 0)
-          (local.get $22)
-         )
-         (i32.store offset=44
-          (i32.const 0)
-          (local.get $13)
-         )
-         (i32.store offset=48
-          (i32.const 0)
-          (local.get $14)
-         )
-         (i32.store offset=52
-          (i32.const 0)
-          (local.get $15)
-         )
-         (i32.store offset=56
-          (i32.const 0)
-          (i32.shr_u
-           (local.get $12)
-           (i32.const 8)
-          )
-         )
-         (if
-          (i32.lt_u
-           (i32.sub
-            (local.get $22)
-            (i32.const 6)
-           )
-           (i32.const 2)
-          )
-          (then
-           (i32.store offset=36
-            (i32.const 0)
-            (i32.or
-             (i32.and
-              (i32.load offset=36
-               (i32.const 0)
-              )
-              (i32.const -2)
-             )
-             (local.get $16)
-            )
-           )
-          )
-         )
-        )
-       )
-       (i32.store offset=32
-        (i32.const 0)
-        (i32.const 4101)
-       )
-       (i32.store offset=4329472
-        (i32.const 0)
-        (i32.const 1)
-       )
-       (return
-        (i32.add
-         (local.get $10)
-         (i32.const 1)
-        )
-       )
-      )
-     )
-     (local.set $23
-      (i32.add
-       (local.get $19)
-       (local.get $21)
-      )
-     )
-     (local.set $2
-      (local.get $23)
-     )
-     (local.set $24
-      (i32.lt_u
-       (local.get $23)
-       (local.get $19)
-      )
-     )
-     (local.set $25
-      (local.get $3)
-     )
-     (local.set $26
-      (i32.const 1)
-     )
-     (local.set $27
-      (i32.sub
-       (local.get $25)
-       (i32.const 1)
-      )
-     )
-     (local.set $3
-      (local.get $27)
-     )
-     (local.set $28
-      (i32.eqz
-       (i32.eqz
-        (local.get $27)
-       )
-      )
-     )
-     (if
-      (local.get $28)
-      (then
-       (if
-        (i32.or
-         (i32.gt_u
-          (i32.add
-           (local.get $10)
-           (i32.const 7)
-          )
-          (local.get $0)
-         )
-         (local.get $11)
-        )
-        (then
-         (i32.store
-          (i32.const 0)
-          (local.get $2)
-         )
-         (i32.store offset=4
-          (i32.const 0)
-          (local.get $3)
-         )
-         (i32.store offset=8
-          (i32.const 0)
-          (local.get $4)
-         )
-         (i32.store offset=24
-          (i32.const 0)
-          (local.get $8)
-         )
-         (i32.store offset=40
-          (i32.const 0)
-          (i32.const 7)
-         )
-         (i32.store offset=44
-          (i32.const 0)
-          (local.get $25)
-         )
-         (i32.store offset=48
-          (i32.const 0)
-          (local.get $26)
-         )
-         (i32.store offset=52
-          (i32.const 0)
-          (local.get $27)
-         )
-         (i32.store offset=56
-          (i32.const 0)
-          (i32.const 32)
-         )
-         (i32.store offset=36
-          (i32.const 0)
-          (i32.or
-           (i32.and
-            (i32.load offset=36
-             (i32.const 0)
-            )
-            (i32.const -2)
-           )
-           (local.get $24)
-          )
-         )
-         (i32.store offset=32
-          (i32.const 0)
-          (i32.const 4101)
-         )
-         (return
-          (i32.add
-           (local.get $10)
-           (i32.const 4)
-          )
-         )
-        )
-       )
-       (local.set $12
-        (i32.const 8199)
-       )
-       (local.set $13
-        (local.get $25)
-       )
-       (local.set $14
-        (local.get $26)
-       )
-       (local.set $15
-        (local.get $27)
-       )
-       (local.set $16
-        (local.get $24)
-       )
-       (local.set $10
-        (i32.add
-         (local.get $10)
-         (i32.const 4)
-        )
-       )
-       (br $block1)
-      )
-     )
-     (if
-      (i32.or
-       (i32.gt_u
-        (i32.add
-         (local.get $10)
-         (i32.const 7)
-        )
-        (local.get $0)
-       )
-       (local.get $11)
-      )
-      (then
-       (i32.store
-        (i32.const 0)
-        (local.get $2)
-       )
-       (i32.store offset=4
-        (i32.const 0)
-        (local.get $3)
-       )
-       (i32.store offset=8
-        (i32.const 0)
-        (local.get $4)
-       )
-       (i32.store offset=24
-        (i32.const 0)
-        (local.get $8)
-       )
-       (i32.store offset=40
-        (i32.const 0)
-        (i32.const 7)
-       )
-       (i32.store offset=44
-        (i32.const 0)
-        (local.get $25)
-       )
-       (i32.store offset=48
-        (i32.const 0)
-        (local.get $26)
-       )
-       (i32.store offset=52
-        (i32.const 0)
-        (local.get $27)
-       )
-       (i32.store offset=56
-        (i32.const 0)
-        (i32.const 32)
-       )
-       (i32.store offset=36
-        (i32.const 0)
-        (i32.or
-         (i32.and
-          (i32.load offset=36
-           (i32.const 0)
-          )
-          (i32.const -2)
-         )
-         (local.get $24)
-        )
-       )
-       (i32.store offset=32
-        (i32.const 0)
-        (i32.const 4108)
-       )
-       (return
-        (i32.add
-         (local.get $10)
-         (i32.const 4)
-        )
-       )
-      )
-     )
-     (local.set $12
-      (i32.const 8199)
-     )
-     (local.set $13
-      (local.get $25)
-     )
-     (local.set $14
-      (local.get $26)
-     )
-     (local.set $15
-      (local.get $27)
-     )
-     (local.set $16
-      (local.get $24)
-     )
-     (local.set $10
-      (i32.add
-       (local.get $10)
-       (i32.const 4)
-      )
-     )
-     (br $block2)
-    )
-    (loop $label
-     (local.set $29
-      (local.get $2)
-     )
-     (local.set $30
-      (i32.add
-       (i32.add
-        (local.get $8)
-        (i32.const -4)
-       )
-       (i32.shl
-        (local.get $3)
-        (i32.const 2)
-       )
-      )
-     )
-     (if
-      (i32.lt_u
-       (local.get $30)
-       (i32.const 4194301)
-      )
-      (then
-       (local.set $31
-        (i32.load offset=8388608 align=1
-         (local.get $30)
-        )
-       )
-      )
-      (else
-       (i32.store
-        (i32.const 0)
-        (local.get $2)
-       )
-       (i32.store offset=4
-        (i32.const 0)
-        (local.get $3)
-       )
-       (i32.store offset=8
-        (i32.const 0)
-        (local.get $4)
-       )
-       (i32.store offset=24
-        (i32.const 0)
-        (local.get $8)
-       )
-       (if
-        (i32.ne
-         (local.get $12)
-         (i32.const -2)
-        )
-        (then
-         (local.set $32
-          (i32.and
-           (local.get $12)
-           (i32.const 255)
-          )
-         )
-         (i32.store offset=40
-          (i32.const 0)
-          (local.get $32)
-         )
-         (i32.store offset=44
-          (i32.const 0)
-          (local.get $13)
-         )
-         (i32.store offset=48
-          (i32.const 0)
-          (local.get $14)
-         )
-         (i32.store offset=52
-          (i32.const 0)
-          (local.get $15)
-         )
-         (i32.store offset=56
-          (i32.const 0)
-          (i32.shr_u
-           (local.get $12)
-           (i32.const 8)
-          )
-         )
-         (if
-          (i32.lt_u
-           (i32.sub
-            (local.get $32)
-            (i32.const 6)
-           )
-           (i32.const 2)
-          )
-          (then
-           (i32.store offset=36
-            (i32.const 0)
-            (i32.or
-             (i32.and
-              (i32.load offset=36
-               (i32.const 0)
-              )
-              (i32.const -2)
-             )
-             (local.get $16)
-            )
-           )
-          )
-         )
-        )
-       )
-       (i32.store offset=32
-        (i32.const 0)
-        (i32.const 4101)
-       )
-       (i32.store offset=4329472
-        (i32.const 0)
-        (i32.const 1)
-       )
-       (return
-        (i32.add
-         (local.get $10)
-         (i32.const 0)
-        )
-       )
-      )
-     )
-     (local.set $33
-      (i32.add
-       (local.get $29)
-       (local.get $31)
-      )
-     )
-     (local.set $2
-      (local.get $33)
-     )
-     (local.set $34
-      (i32.lt_u
-       (local.get $33)
-       (local.get $29)
-      )
-     )
-     (local.set $35
-      (local.get $3)
-     )
-     (local.set $36
-      (i32.const 1)
-     )
-     (local.set $37
-      (i32.sub
-       (local.get $35)
-       (i32.const 1)
-      )
-     )
-     (local.set $3
-      (local.get $37)
-     )
-     (local.set $38
-      (i32.eqz
-       (i32.eqz
-        (local.get $37)
-       )
-      )
-     )
-     (if
-      (local.get $38)
-      (then
-       (if
-        (i32.or
-         (i32.gt_u
-          (i32.add
-           (local.get $10)
-           (i32.const 6)
-          )
-          (local.get $0)
-         )
-         (local.get $11)
-        )
-        (then
-         (i32.store
-          (i32.const 0)
-          (local.get $2)
-         )
-         (i32.store offset=4
-          (i32.const 0)
-          (local.get $3)
-         )
-         (i32.store offset=8
-          (i32.const 0)
-          (local.get $4)
-         )
-         (i32.store offset=24
-          (i32.const 0)
-          (local.get $8)
-         )
-         (i32.store offset=40
-          (i32.const 0)
-          (i32.const 7)
-         )
-         (i32.store offset=44
-          (i32.const 0)
-          (local.get $35)
-         )
-         (i32.store offset=48
-          (i32.const 0)
-          (local.get $36)
-         )
-         (i32.store offset=52
-          (i32.const 0)
-          (local.get $37)
-         )
-         (i32.store offset=56
-          (i32.const 0)
-          (i32.const 32)
-         )
-         (i32.store offset=36
-          (i32.const 0)
-          (i32.or
-           (i32.and
-            (i32.load offset=36
-             (i32.const 0)
-            )
-            (i32.const -2)
-           )
-           (local.get $34)
-          )
-         )
-         (i32.store offset=32
-          (i32.const 0)
-          (i32.const 4101)
-         )
-         (return
-          (i32.add
-           (local.get $10)
-           (i32.const 3)
-          )
-         )
-        )
-       )
-       (local.set $12
-        (i32.const 8199)
-       )
-       (local.set $13
-        (local.get $35)
-       )
-       (local.set $14
-        (local.get $36)
-       )
-       (local.set $15
-        (local.get $37)
-       )
-       (local.set $16
-        (local.get $34)
-       )
-       (local.set $10
-        (i32.add
-         (local.get $10)
-         (i32.const 3)
-        )
-       )
-       (br $label)
-      )
-     )
-     (if
-      (i32.or
-       (i32.gt_u
-        (i32.add
-         (local.get $10)
-         (i32.const 6)
-        )
-        (local.get $0)
-       )
-       (local.get $11)
-      )
-      (then
-       (i32.store
-        (i32.const 0)
-        (local.get $2)
-       )
-       (i32.store offset=4
-        (i32.const 0)
-        (local.get $3)
-       )
-       (i32.store offset=8
-        (i32.const 0)
-        (local.get $4)
-       )
-       (i32.store offset=24
-        (i32.const 0)
-        (local.get $8)
-       )
-       (i32.store offset=40
-        (i32.const 0)
-        (i32.const 7)
-       )
-       (i32.store offset=44
-        (i32.const 0)
-        (local.get $35)
-       )
-       (i32.store offset=48
-        (i32.const 0)
-        (local.get $36)
-       )
-       (i32.store offset=52
-        (i32.const 0)
-        (local.get $37)
-       )
-       (i32.store offset=56
-        (i32.const 0)
-        (i32.const 32)
-       )
-       (i32.store offset=36
-        (i32.const 0)
-        (i32.or
-         (i32.and
-          (i32.load offset=36
-           (i32.const 0)
-          )
-          (i32.const -2)
-         )
-         (local.get $34)
-        )
-       )
-       (i32.store offset=32
-        (i32.const 0)
-        (i32.const 4108)
-       )
-       (return
-        (i32.add
-         (local.get $10)
-         (i32.const 3)
-        )
-       )
-      )
-     )
-     (local.set $12
-      (i32.const 8199)
-     )
-     (local.set $13
-      (local.get $35)
-     )
-     (local.set $14
-      (local.get $36)
-     )
-     (local.set $15
-      (local.get $37)
-     )
-     (local.set $16
-      (local.get $34)
-     )
-     (local.set $10
-      (i32.add
-       (local.get $10)
-       (i32.const 3)
-      )
-     )
-     (br $block2)
     )
     (unreachable)
    )
-   (local.set $39
-    (local.get $8)
-   )
-   (local.set $40
-    (i32.const 256)
-   )
-   (local.set $41
-    (i32.add
-     (local.get $39)
-     (local.get $40)
-    )
-   )
-   (local.set $8
-    (local.get $41)
-   )
-   (local.set $42
-    (i32.lt_u
-     (local.get $41)
-     (local.get $39)
-    )
-   )
-   (local.set $43
-    (local.get $4)
-   )
-   (local.set $44
-    (i32.const 1)
-   )
-   (local.set $45
-    (i32.sub
-     (local.get $43)
-     (i32.const 1)
-    )
-   )
-   (local.set $4
-    (local.get $45)
-   )
-   (local.set $46
-    (i32.eqz
-     (i32.eqz
-      (local.get $45)
-     )
-    )
-   )
-   (if
-    (local.get $46)
-    (then
-     (if
-      (i32.or
-       (i32.gt_u
-        (i32.add
-         (local.get $10)
-         (i32.const 7)
-        )
-        (local.get $0)
-       )
-       (local.get $11)
+   (loop $label1
+    (block $block3
+     (block $block2
+      (local.set $18
+       (i32.const 64)
       )
-      (then
-       (i32.store
-        (i32.const 0)
-        (local.get $2)
+      (local.set $3
+       (local.get $18)
+      )
+      (local.set $19
+       (local.get $2)
+      )
+      (local.set $20
+       (i32.add
+        (i32.add
+         (local.get $8)
+         (i32.const -4)
+        )
+        (i32.shl
+         (local.get $3)
+         (i32.const 2)
+        )
        )
-       (i32.store offset=4
-        (i32.const 0)
-        (local.get $3)
+      )
+      (if
+       (i32.lt_u
+        (local.get $20)
+        (i32.const 4194301)
        )
-       (i32.store offset=8
-        (i32.const 0)
-        (local.get $4)
+       (then
+        (local.set $21
+         (i32.load offset=8388608 align=1
+          (local.get $20)
+         )
+        )
        )
-       (i32.store offset=24
-        (i32.const 0)
-        (local.get $8)
-       )
-       (i32.store offset=40
-        (i32.const 0)
-        (i32.const 7)
-       )
-       (i32.store offset=44
-        (i32.const 0)
-        (local.get $43)
-       )
-       (i32.store offset=48
-        (i32.const 0)
-        (local.get $44)
-       )
-       (i32.store offset=52
-        (i32.const 0)
-        (local.get $45)
-       )
-       (i32.store offset=56
-        (i32.const 0)
-        (i32.const 32)
-       )
-       (i32.store offset=36
-        (i32.const 0)
-        (i32.or
-         (i32.and
-          (i32.load offset=36
-           (i32.const 0)
-          )
+       (else
+        (i32.store
+         (i32.const 0)
+         (local.get $2)
+        )
+        (i32.store offset=4
+         (i32.const 0)
+         (local.get $3)
+        )
+        (i32.store offset=8
+         (i32.const 0)
+         (local.get $4)
+        )
+        (i32.store offset=24
+         (i32.const 0)
+         (local.get $8)
+        )
+        (if
+         (i32.ne
+          (local.get $12)
           (i32.const -2)
          )
-         (local.get $42)
+         (then
+          (local.set $22
+           (i32.and
+            (local.get $12)
+            (i32.const 255)
+           )
+          )
+          (i32.store offset=40
+           (i32.const 0)
+           (local.get $22)
+          )
+          (i32.store offset=44
+           (i32.const 0)
+           (local.get $13)
+          )
+          (i32.store offset=48
+           (i32.const 0)
+           (local.get $14)
+          )
+          (i32.store offset=52
+           (i32.const 0)
+           (local.get $15)
+          )
+          (i32.store offset=56
+           (i32.const 0)
+           (i32.shr_u
+            (local.get $12)
+            (i32.const 8)
+           )
+          )
+          (if
+           (i32.lt_u
+            (i32.sub
+             (local.get $22)
+             (i32.const 6)
+            )
+            (i32.const 2)
+           )
+           (then
+            (i32.store offset=36
+             (i32.const 0)
+             (i32.or
+              (i32.and
+               (i32.load offset=36
+                (i32.const 0)
+               )
+               (i32.const -2)
+              )
+              (local.get $16)
+             )
+            )
+           )
+          )
+         )
         )
-       )
-       (i32.store offset=32
-        (i32.const 0)
-        (i32.const 4096)
-       )
-       (return
-        (i32.add
-         (local.get $10)
-         (i32.const 3)
+        (i32.store offset=32
+         (i32.const 0)
+         (i32.const 4101)
+        )
+        (i32.store offset=4329472
+         (i32.const 0)
+         (i32.const 1)
+        )
+        (return
+         (i32.add
+          (local.get $10)
+          (i32.const 1)
+         )
         )
        )
       )
+      (local.set $23
+       (i32.add
+        (local.get $19)
+        (local.get $21)
+       )
+      )
+      (local.set $2
+       (local.get $23)
+      )
+      (local.set $24
+       (i32.lt_u
+        (local.get $23)
+        (local.get $19)
+       )
+      )
+      (local.set $25
+       (local.get $3)
+      )
+      (local.set $26
+       (i32.const 1)
+      )
+      (local.set $27
+       (i32.sub
+        (local.get $25)
+        (i32.const 1)
+       )
+      )
+      (local.set $3
+       (local.get $27)
+      )
+      (local.set $28
+       (i32.eqz
+        (i32.eqz
+         (local.get $27)
+        )
+       )
+      )
+      (if
+       (local.get $28)
+       (then
+        (if
+         (i32.or
+          (i32.gt_u
+           (i32.add
+            (local.get $10)
+            (i32.const 7)
+           )
+           (local.get $0)
+          )
+          (local.get $11)
+         )
+         (then
+          (i32.store
+           (i32.const 0)
+           (local.get $2)
+          )
+          (i32.store offset=4
+           (i32.const 0)
+           (local.get $3)
+          )
+          (i32.store offset=8
+           (i32.const 0)
+           (local.get $4)
+          )
+          (i32.store offset=24
+           (i32.const 0)
+           (local.get $8)
+          )
+          (i32.store offset=40
+           (i32.const 0)
+           (i32.const 7)
+          )
+          (i32.store offset=44
+           (i32.const 0)
+           (local.get $25)
+          )
+          (i32.store offset=48
+           (i32.const 0)
+           (local.get $26)
+          )
+          (i32.store offset=52
+           (i32.const 0)
+           (local.get $27)
+          )
+          (i32.store offset=56
+           (i32.const 0)
+           (i32.const 32)
+          )
+          (i32.store offset=36
+           (i32.const 0)
+           (i32.or
+            (i32.and
+             (i32.load offset=36
+              (i32.const 0)
+             )
+             (i32.const -2)
+            )
+            (local.get $24)
+           )
+          )
+          (i32.store offset=32
+           (i32.const 0)
+           (i32.const 4101)
+          )
+          (return
+           (i32.add
+            (local.get $10)
+            (i32.const 4)
+           )
+          )
+         )
+        )
+        (local.set $12
+         (i32.const 8199)
+        )
+        (local.set $13
+         (local.get $25)
+        )
+        (local.set $14
+         (local.get $26)
+        )
+        (local.set $15
+         (local.get $27)
+        )
+        (local.set $16
+         (local.get $24)
+        )
+        (local.set $10
+         (i32.add
+          (local.get $10)
+          (i32.const 4)
+         )
+        )
+        (br $block2)
+       )
+      )
+      (if
+       (i32.or
+        (i32.gt_u
+         (i32.add
+          (local.get $10)
+          (i32.const 7)
+         )
+         (local.get $0)
+        )
+        (local.get $11)
+       )
+       (then
+        (i32.store
+         (i32.const 0)
+         (local.get $2)
+        )
+        (i32.store offset=4
+         (i32.const 0)
+         (local.get $3)
+        )
+        (i32.store offset=8
+         (i32.const 0)
+         (local.get $4)
+        )
+        (i32.store offset=24
+         (i32.const 0)
+         (local.get $8)
+        )
+        (i32.store offset=40
+         (i32.const 0)
+         (i32.const 7)
+        )
+        (i32.store offset=44
+         (i32.const 0)
+         (local.get $25)
+        )
+        (i32.store offset=48
+         (i32.const 0)
+         (local.get $26)
+        )
+        (i32.store offset=52
+         (i32.const 0)
+         (local.get $27)
+        )
+        (i32.store offset=56
+         (i32.const 0)
+         (i32.const 32)
+        )
+        (i32.store offset=36
+         (i32.const 0)
+         (i32.or
+          (i32.and
+           (i32.load offset=36
+            (i32.const 0)
+           )
+           (i32.const -2)
+          )
+          (local.get $24)
+         )
+        )
+        (i32.store offset=32
+         (i32.const 0)
+         (i32.const 4108)
+        )
+        (return
+         (i32.add
+          (local.get $10)
+          (i32.const 4)
+         )
+        )
+       )
+      )
+      (local.set $12
+       (i32.const 8199)
+      )
+      (local.set $13
+       (local.get $25)
+      )
+      (local.set $14
+       (local.get $26)
+      )
+      (local.set $15
+       (local.get $27)
+      )
+      (local.set $16
+       (local.get $24)
+      )
+      (local.set $10
+       (i32.add
+        (local.get $10)
+        (i32.const 4)
+       )
+      )
+      (br $block3)
      )
-     (local.set $12
-      (i32.const 8199)
+     (loop $label
+      (local.set $29
+       (local.get $2)
+      )
+      (local.set $30
+       (i32.add
+        (i32.add
+         (local.get $8)
+         (i32.const -4)
+        )
+        (i32.shl
+         (local.get $3)
+         (i32.const 2)
+        )
+       )
+      )
+      (if
+       (i32.lt_u
+        (local.get $30)
+        (i32.const 4194301)
+       )
+       (then
+        (local.set $31
+         (i32.load offset=8388608 align=1
+          (local.get $30)
+         )
+        )
+       )
+       (else
+        (i32.store
+         (i32.const 0)
+         (local.get $2)
+        )
+        (i32.store offset=4
+         (i32.const 0)
+         (local.get $3)
+        )
+        (i32.store offset=8
+         (i32.const 0)
+         (local.get $4)
+        )
+        (i32.store offset=24
+         (i32.const 0)
+         (local.get $8)
+        )
+        (if
+         (i32.ne
+          (local.get $12)
+          (i32.const -2)
+         )
+         (then
+          (local.set $32
+           (i32.and
+            (local.get $12)
+            (i32.const 255)
+           )
+          )
+          (i32.store offset=40
+           (i32.const 0)
+           (local.get $32)
+          )
+          (i32.store offset=44
+           (i32.const 0)
+           (local.get $13)
+          )
+          (i32.store offset=48
+           (i32.const 0)
+           (local.get $14)
+          )
+          (i32.store offset=52
+           (i32.const 0)
+           (local.get $15)
+          )
+          (i32.store offset=56
+           (i32.const 0)
+           (i32.shr_u
+            (local.get $12)
+            (i32.const 8)
+           )
+          )
+          (if
+           (i32.lt_u
+            (i32.sub
+             (local.get $32)
+             (i32.const 6)
+            )
+            (i32.const 2)
+           )
+           (then
+            (i32.store offset=36
+             (i32.const 0)
+             (i32.or
+              (i32.and
+               (i32.load offset=36
+                (i32.const 0)
+               )
+               (i32.const -2)
+              )
+              (local.get $16)
+             )
+            )
+           )
+          )
+         )
+        )
+        (i32.store offset=32
+         (i32.const 0)
+         (i32.const 4101)
+        )
+        (i32.store offset=4329472
+         (i32.const 0)
+         (i32.const 1)
+        )
+        (return
+         (i32.add
+          (local.get $10)
+          (i32.const 0)
+         )
+        )
+       )
+      )
+      (local.set $33
+       (i32.add
+        (local.get $29)
+        (local.get $31)
+       )
+      )
+      (local.set $2
+       (local.get $33)
+      )
+      (local.set $34
+       (i32.lt_u
+        (local.get $33)
+        (local.get $29)
+       )
+      )
+      (local.set $35
+       (local.get $3)
+      )
+      (local.set $36
+       (i32.const 1)
+      )
+      (local.set $37
+       (i32.sub
+        (local.get $35)
+        (i32.const 1)
+       )
+      )
+      (local.set $3
+       (local.get $37)
+      )
+      (local.set $38
+       (i32.eqz
+        (i32.eqz
+         (local.get $37)
+        )
+       )
+      )
+      (if
+       (local.get $38)
+       (then
+        (if
+         (i32.or
+          (i32.gt_u
+           (i32.add
+            (local.get $10)
+            (i32.const 6)
+           )
+           (local.get $0)
+          )
+          (local.get $11)
+         )
+         (then
+          (i32.store
+           (i32.const 0)
+           (local.get $2)
+          )
+          (i32.store offset=4
+           (i32.const 0)
+           (local.get $3)
+          )
+          (i32.store offset=8
+           (i32.const 0)
+           (local.get $4)
+          )
+          (i32.store offset=24
+           (i32.const 0)
+           (local.get $8)
+          )
+          (i32.store offset=40
+           (i32.const 0)
+           (i32.const 7)
+          )
+          (i32.store offset=44
+           (i32.const 0)
+           (local.get $35)
+          )
+          (i32.store offset=48
+           (i32.const 0)
+           (local.get $36)
+          )
+          (i32.store offset=52
+           (i32.const 0)
+           (local.get $37)
+          )
+          (i32.store offset=56
+           (i32.const 0)
+           (i32.const 32)
+          )
+          (i32.store offset=36
+           (i32.const 0)
+           (i32.or
+            (i32.and
+             (i32.load offset=36
+              (i32.const 0)
+             )
+             (i32.const -2)
+            )
+            (local.get $34)
+           )
+          )
+          (i32.store offset=32
+           (i32.const 0)
+           (i32.const 4101)
+          )
+          (return
+           (i32.add
+            (local.get $10)
+            (i32.const 3)
+           )
+          )
+         )
+        )
+        (local.set $12
+         (i32.const 8199)
+        )
+        (local.set $13
+         (local.get $35)
+        )
+        (local.set $14
+         (local.get $36)
+        )
+        (local.set $15
+         (local.get $37)
+        )
+        (local.set $16
+         (local.get $34)
+        )
+        (local.set $10
+         (i32.add
+          (local.get $10)
+          (i32.const 3)
+         )
+        )
+        (br $label)
+       )
+      )
+      (if
+       (i32.or
+        (i32.gt_u
+         (i32.add
+          (local.get $10)
+          (i32.const 6)
+         )
+         (local.get $0)
+        )
+        (local.get $11)
+       )
+       (then
+        (i32.store
+         (i32.const 0)
+         (local.get $2)
+        )
+        (i32.store offset=4
+         (i32.const 0)
+         (local.get $3)
+        )
+        (i32.store offset=8
+         (i32.const 0)
+         (local.get $4)
+        )
+        (i32.store offset=24
+         (i32.const 0)
+         (local.get $8)
+        )
+        (i32.store offset=40
+         (i32.const 0)
+         (i32.const 7)
+        )
+        (i32.store offset=44
+         (i32.const 0)
+         (local.get $35)
+        )
+        (i32.store offset=48
+         (i32.const 0)
+         (local.get $36)
+        )
+        (i32.store offset=52
+         (i32.const 0)
+         (local.get $37)
+        )
+        (i32.store offset=56
+         (i32.const 0)
+         (i32.const 32)
+        )
+        (i32.store offset=36
+         (i32.const 0)
+         (i32.or
+          (i32.and
+           (i32.load offset=36
+            (i32.const 0)
+           )
+           (i32.const -2)
+          )
+          (local.get $34)
+         )
+        )
+        (i32.store offset=32
+         (i32.const 0)
+         (i32.const 4108)
+        )
+        (return
+         (i32.add
+          (local.get $10)
+          (i32.const 3)
+         )
+        )
+       )
+      )
+      (local.set $12
+       (i32.const 8199)
+      )
+      (local.set $13
+       (local.get $35)
+      )
+      (local.set $14
+       (local.get $36)
+      )
+      (local.set $15
+       (local.get $37)
+      )
+      (local.set $16
+       (local.get $34)
+      )
+      (local.set $10
+       (i32.add
+        (local.get $10)
+        (i32.const 3)
+       )
+      )
+      (br $block3)
      )
-     (local.set $13
+     (unreachable)
+    )
+    (local.set $39
+     (local.get $8)
+    )
+    (local.set $40
+     (i32.const 256)
+    )
+    (local.set $41
+     (i32.add
+      (local.get $39)
+      (local.get $40)
+     )
+    )
+    (local.set $8
+     (local.get $41)
+    )
+    (local.set $42
+     (i32.lt_u
+      (local.get $41)
+      (local.get $39)
+     )
+    )
+    (local.set $43
+     (local.get $4)
+    )
+    (local.set $44
+     (i32.const 1)
+    )
+    (local.set $45
+     (i32.sub
       (local.get $43)
+      (i32.const 1)
      )
-     (local.set $14
-      (local.get $44)
+    )
+    (local.set $4
+     (local.get $45)
+    )
+    (local.set $46
+     (i32.eqz
+      (i32.eqz
+       (local.get $45)
+      )
      )
-     (local.set $15
-      (local.get $45)
+    )
+    (if
+     (local.get $46)
+     (then
+      (if
+       (i32.or
+        (i32.gt_u
+         (i32.add
+          (local.get $10)
+          (i32.const 7)
+         )
+         (local.get $0)
+        )
+        (local.get $11)
+       )
+       (then
+        (i32.store
+         (i32.const 0)
+         (local.get $2)
+        )
+        (i32.store offset=4
+         (i32.const 0)
+         (local.get $3)
+        )
+        (i32.store offset=8
+         (i32.const 0)
+         (local.get $4)
+        )
+        (i32.store offset=24
+         (i32.const 0)
+         (local.get $8)
+        )
+        (i32.store offset=40
+         (i32.const 0)
+         (i32.const 7)
+        )
+        (i32.store offset=44
+         (i32.const 0)
+         (local.get $43)
+        )
+        (i32.store offset=48
+         (i32.const 0)
+         (local.get $44)
+        )
+        (i32.store offset=52
+         (i32.const 0)
+         (local.get $45)
+        )
+        (i32.store offset=56
+         (i32.const 0)
+         (i32.const 32)
+        )
+        (i32.store offset=36
+         (i32.const 0)
+         (i32.or
+          (i32.and
+           (i32.load offset=36
+            (i32.const 0)
+           )
+           (i32.const -2)
+          )
+          (local.get $42)
+         )
+        )
+        (i32.store offset=32
+         (i32.const 0)
+         (i32.const 4096)
+        )
+        (return
+         (i32.add
+          (local.get $10)
+          (i32.const 3)
+         )
+        )
+       )
+      )
+      (local.set $12
+       (i32.const 8199)
+      )
+      (local.set $13
+       (local.get $43)
+      )
+      (local.set $14
+       (local.get $44)
+      )
+      (local.set $15
+       (local.get $45)
+      )
+      (local.set $16
+       (local.get $42)
+      )
+      (local.set $10
+       (i32.add
+        (local.get $10)
+        (i32.const 3)
+       )
+      )
+      (br $label1)
      )
-     (local.set $16
+    )
+    (local.set $47
+     (i32.const 4117)
+    )
+    (i32.store
+     (i32.const 0)
+     (local.get $2)
+    )
+    (i32.store offset=4
+     (i32.const 0)
+     (local.get $3)
+    )
+    (i32.store offset=8
+     (i32.const 0)
+     (local.get $4)
+    )
+    (i32.store offset=24
+     (i32.const 0)
+     (local.get $8)
+    )
+    (i32.store offset=40
+     (i32.const 0)
+     (i32.const 7)
+    )
+    (i32.store offset=44
+     (i32.const 0)
+     (local.get $43)
+    )
+    (i32.store offset=48
+     (i32.const 0)
+     (local.get $44)
+    )
+    (i32.store offset=52
+     (i32.const 0)
+     (local.get $45)
+    )
+    (i32.store offset=56
+     (i32.const 0)
+     (i32.const 32)
+    )
+    (i32.store offset=36
+     (i32.const 0)
+     (i32.or
+      (i32.and
+       (i32.load offset=36
+        (i32.const 0)
+       )
+       (i32.const -2)
+      )
       (local.get $42)
      )
-     (local.set $10
-      (i32.add
-       (local.get $10)
-       (i32.const 3)
-      )
-     )
-     (local.set $17
-      (i32.const 0)
-     )
-     (br $label1)
     )
-   )
-   (local.set $47
-    (i32.const 4117)
-   )
-   (i32.store
-    (i32.const 0)
-    (local.get $2)
-   )
-   (i32.store offset=4
-    (i32.const 0)
-    (local.get $3)
-   )
-   (i32.store offset=8
-    (i32.const 0)
-    (local.get $4)
-   )
-   (i32.store offset=24
-    (i32.const 0)
-    (local.get $8)
-   )
-   (i32.store offset=40
-    (i32.const 0)
-    (i32.const 7)
-   )
-   (i32.store offset=44
-    (i32.const 0)
-    (local.get $43)
-   )
-   (i32.store offset=48
-    (i32.const 0)
-    (local.get $44)
-   )
-   (i32.store offset=52
-    (i32.const 0)
-    (local.get $45)
-   )
-   (i32.store offset=56
-    (i32.const 0)
-    (i32.const 32)
-   )
-   (i32.store offset=36
-    (i32.const 0)
-    (i32.or
-     (i32.and
-      (i32.load offset=36
+    (if
+     (local.get $11)
+     (then
+      (i32.store offset=32
        (i32.const 0)
+       (local.get $47)
       )
-      (i32.const -2)
-     )
-     (local.get $42)
-    )
-   )
-   (if
-    (local.get $11)
-    (then
-     (i32.store offset=32
-      (i32.const 0)
-      (local.get $47)
-     )
-     (return
-      (i32.add
-       (local.get $10)
-       (i32.const 3)
+      (return
+       (i32.add
+        (local.get $10)
+        (i32.const 3)
+       )
       )
      )
     )
-   )
-   (return_call $chain260171
-    (local.get $0)
-    (i32.add
-     (local.get $10)
-     (i32.const 3)
+    (return_call $chain260171
+     (local.get $0)
+     (i32.add
+      (local.get $10)
+      (i32.const 3)
+     )
+     (local.get $47)
     )
-    (local.get $47)
    )
+   (unreachable)
   )
   (unreachable)
  )
  (func $b0 (type $0) (param $0 i32) (param $1 i32) (result i32)
   (global.set $start
    (i32.const 0)
-  )
-  (return_call $r0
-   (local.get $0)
-   (local.get $1)
-  )
- )
- (func $b0m1 (type $0) (param $0 i32) (param $1 i32) (result i32)
-  (global.set $start
-   (i32.const 1)
-  )
-  (return_call $r0
-   (local.get $0)
-   (local.get $1)
-  )
- )
- (func $b0m2 (type $0) (param $0 i32) (param $1 i32) (result i32)
-  (global.set $start
-   (i32.const 2)
   )
   (return_call $r0
    (local.get $0)
