@@ -156,12 +156,14 @@ interface PendingFlags {
 
 /**
  * Local slots: 0 is the budget parameter, 1 the instructions already retired by the blocks
- * chained before this one in the same dispatch, 2–9 the registers, then these.
+ * chained before this one in the same dispatch, 2–9 the registers, then these. The function
+ * counts down what the budget has left (L_LEFT), so an edge tests and updates one local; the
+ * retired count exits report is the budget minus that.
  */
 const L_BUDGET = 0;
 const L_BASE = 1;
 const L_REG0 = 2;
-const L_DONE = 10;
+const L_LEFT = 10;
 const L_STOP = 11;
 const FIRST_TEMP = 12;
 
@@ -368,15 +370,20 @@ export class EmitContext {
   }
   /** Statement starting the function: the retired count begins at what the caller passed. */
   prologue(): Expr {
-    return this.m.local.set(L_DONE, this.get(L_BASE));
+    return this.m.local.set(L_LEFT, this.m.i32.sub(this.get(L_BUDGET), this.get(L_BASE)));
+  }
+  /** Instructions retired in this dispatch before the current block, plus `k`. */
+  private done(k: number): Expr {
+    const m = this.m;
+    return m.i32.add(m.i32.sub(this.get(L_BUDGET), this.get(L_LEFT)), this.c(k));
   }
   /** Instructions retired in this dispatch before the current one. */
   doneBefore(): Expr {
-    return this.m.i32.add(this.get(L_DONE), this.c(this.k));
+    return this.done(this.k);
   }
   /** Instructions retired in this dispatch including the current one. */
   doneAfter(): Expr {
-    return this.m.i32.add(this.get(L_DONE), this.c(this.k + 1));
+    return this.done(this.k + 1);
   }
   /** The call site number of the current instruction passed to host functions. */
   site(): Expr {
@@ -1146,10 +1153,8 @@ export class EmitContext {
     const len = this.plan.instrs.length;
     const saved = this.#save();
     const start = this.stmts.length;
-    let over = m.i32.gt_u(
-      m.i32.add(this.get(L_DONE), this.c(len + r.lengths[j])),
-      this.get(L_BUDGET),
-    );
+    // The budget never runs below zero: an edge is taken only when its target block fits.
+    let over = m.i32.lt_u(this.get(L_LEFT), this.c(len + r.lengths[j]));
     const pages = r.pages;
     if (this.mode.paging && pages !== undefined && pages[j].lin !== pages[this.#member].lin) {
       over = m.i32.or(over, this.#pageMoved(pages[j].lin, pages[j].host));
@@ -1157,12 +1162,12 @@ export class EmitContext {
     const leave = m.block(null, [
       ...this.spill(),
       this.storeState(OFF_EIP, this.c(r.entries[j])),
-      m.return(m.i32.add(this.get(L_DONE), this.c(len))),
+      m.return(this.done(len)),
     ]);
     this.emit(m.if(m.i32.or(over, this.get(L_STOP)), leave));
     this.#flagsInto(j);
     this.loadAll();
-    this.emit(m.local.set(L_DONE, m.i32.add(this.get(L_DONE), this.c(len))));
+    this.emit(m.local.set(L_LEFT, m.i32.sub(this.get(L_LEFT), this.c(len))));
     const loopEnd = r.loopEnds?.[j] ?? -1;
     if (j === this.#member && r.selfLoops?.[j]) this.emit(m.br(selfLoopLabel(j)));
     else if (j <= this.#member && this.#member <= loopEnd) this.emit(m.br(innerLoopLabel(j)));

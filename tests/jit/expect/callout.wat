@@ -170,7 +170,10 @@
   (local $20 i32)
   (local $21 i32)
   (local.set $10
-   (local.get $1)
+   (i32.sub
+    (local.get $0)
+    (local.get $1)
+   )
   )
   (local.set $2
    (i32.load
@@ -225,7 +228,10 @@
    (call $fimport$0
     (i32.const 1)
     (i32.add
-     (local.get $10)
+     (i32.sub
+      (local.get $0)
+      (local.get $10)
+     )
      (i32.const 1)
     )
    )
@@ -235,7 +241,10 @@
    (then
     (return
      (i32.add
-      (local.get $10)
+      (i32.sub
+       (local.get $0)
+       (local.get $10)
+      )
       (i32.const 2)
      )
     )
@@ -326,7 +335,10 @@
     )
     (return
      (i32.add
-      (local.get $10)
+      (i32.sub
+       (local.get $0)
+       (local.get $10)
+      )
       (i32.const 5)
      )
     )
@@ -335,7 +347,10 @@
   (return_call $chain260171
    (local.get $0)
    (i32.add
-    (local.get $10)
+    (i32.sub
+     (local.get $0)
+     (local.get $10)
+    )
     (i32.const 5)
    )
    (local.get $21)

@@ -177,7 +177,10 @@
   (local $27 i64)
   (local $28 i64)
   (local.set $10
-   (local.get $1)
+   (i32.sub
+    (local.get $0)
+    (local.get $1)
+   )
   )
   (local.set $8
    (i32.load offset=24
@@ -210,7 +213,10 @@
     )
     (return
      (i32.add
-      (local.get $10)
+      (i32.sub
+       (local.get $0)
+       (local.get $10)
+      )
       (i32.const 0)
      )
     )
@@ -301,14 +307,20 @@
      (call $fimport$0
       (i32.const 2)
       (i32.add
-       (local.get $10)
+       (i32.sub
+        (local.get $0)
+        (local.get $10)
+       )
        (i32.const 2)
       )
      )
     )
     (return
      (i32.add
-      (local.get $10)
+      (i32.sub
+       (local.get $0)
+       (local.get $10)
+      )
       (i32.const 3)
      )
     )
@@ -427,7 +439,10 @@
     )
     (return
      (i32.add
-      (local.get $10)
+      (i32.sub
+       (local.get $0)
+       (local.get $10)
+      )
       (i32.const 3)
      )
     )
@@ -518,7 +533,10 @@
     )
     (return
      (i32.add
-      (local.get $10)
+      (i32.sub
+       (local.get $0)
+       (local.get $10)
+      )
       (i32.const 4)
      )
     )
@@ -564,7 +582,10 @@
     )
     (return
      (i32.add
-      (local.get $10)
+      (i32.sub
+       (local.get $0)
+       (local.get $10)
+      )
       (i32.const 6)
      )
     )
@@ -573,7 +594,10 @@
   (return_call $chain260171
    (local.get $0)
    (i32.add
-    (local.get $10)
+    (i32.sub
+     (local.get $0)
+     (local.get $10)
+    )
     (i32.const 6)
    )
    (local.get $26)

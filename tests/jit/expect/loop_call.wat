@@ -190,7 +190,10 @@
   (local $37 i32)
   (local $38 i32)
   (local.set $10
-   (local.get $1)
+   (i32.sub
+    (local.get $0)
+    (local.get $1)
+   )
   )
   (local.set $2
    (i32.load
@@ -385,7 +388,10 @@
        )
        (return
         (i32.add
-         (local.get $10)
+         (i32.sub
+          (local.get $0)
+          (local.get $10)
+         )
          (i32.const 0)
         )
        )
@@ -396,12 +402,9 @@
      )
      (if
       (i32.or
-       (i32.gt_u
-        (i32.add
-         (local.get $10)
-         (i32.const 4)
-        )
-        (local.get $0)
+       (i32.lt_u
+        (local.get $10)
+        (i32.const 4)
        )
        (local.get $11)
       )
@@ -488,14 +491,17 @@
        )
        (return
         (i32.add
-         (local.get $10)
+         (i32.sub
+          (local.get $0)
+          (local.get $10)
+         )
          (i32.const 1)
         )
        )
       )
      )
      (local.set $10
-      (i32.add
+      (i32.sub
        (local.get $10)
        (i32.const 1)
       )
@@ -633,7 +639,10 @@
       )
       (return
        (i32.add
-        (local.get $10)
+        (i32.sub
+         (local.get $0)
+         (local.get $10)
+        )
         (i32.const 2)
        )
       )
@@ -653,12 +662,9 @@
      (then
       (if
        (i32.or
-        (i32.gt_u
-         (i32.add
-          (local.get $10)
-          (i32.const 6)
-         )
-         (local.get $0)
+        (i32.lt_u
+         (local.get $10)
+         (i32.const 6)
         )
         (local.get $11)
        )
@@ -753,7 +759,10 @@
         )
         (return
          (i32.add
-          (local.get $10)
+          (i32.sub
+           (local.get $0)
+           (local.get $10)
+          )
           (i32.const 3)
          )
         )
@@ -831,7 +840,7 @@
        (i32.const -2)
       )
       (local.set $10
-       (i32.add
+       (i32.sub
         (local.get $10)
         (i32.const 3)
        )
@@ -935,7 +944,10 @@
       )
       (return
        (i32.add
-        (local.get $10)
+        (i32.sub
+         (local.get $0)
+         (local.get $10)
+        )
         (i32.const 3)
        )
       )
@@ -944,7 +956,10 @@
     (return_call $chain260171
      (local.get $0)
      (i32.add
-      (local.get $10)
+      (i32.sub
+       (local.get $0)
+       (local.get $10)
+      )
       (i32.const 3)
      )
      (local.get $30)
@@ -998,12 +1013,9 @@
     (then
      (if
       (i32.or
-       (i32.gt_u
-        (i32.add
-         (local.get $10)
-         (i32.const 4)
-        )
-        (local.get $0)
+       (i32.lt_u
+        (local.get $10)
+        (i32.const 4)
        )
        (local.get $11)
       )
@@ -1062,7 +1074,10 @@
        )
        (return
         (i32.add
-         (local.get $10)
+         (i32.sub
+          (local.get $0)
+          (local.get $10)
+         )
          (i32.const 3)
         )
        )
@@ -1084,7 +1099,7 @@
       (local.get $34)
      )
      (local.set $10
-      (i32.add
+      (i32.sub
        (local.get $10)
        (i32.const 3)
       )
@@ -1097,12 +1112,9 @@
    )
    (if
     (i32.or
-     (i32.gt_u
-      (i32.add
-       (local.get $10)
-       (i32.const 6)
-      )
-      (local.get $0)
+     (i32.lt_u
+      (local.get $10)
+      (i32.const 6)
      )
      (local.get $11)
     )
@@ -1161,7 +1173,10 @@
      )
      (return
       (i32.add
-       (local.get $10)
+       (i32.sub
+        (local.get $0)
+        (local.get $10)
+       )
        (i32.const 3)
       )
      )
@@ -1183,7 +1198,7 @@
     (local.get $34)
    )
    (local.set $10
-    (i32.add
+    (i32.sub
      (local.get $10)
      (i32.const 3)
     )

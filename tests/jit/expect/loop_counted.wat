@@ -181,7 +181,10 @@
   (local $31 i32)
   (local $32 i32)
   (local.set $10
-   (local.get $1)
+   (i32.sub
+    (local.get $0)
+    (local.get $1)
+   )
   )
   (local.set $2
    (i32.load
@@ -334,7 +337,10 @@
      )
      (return
       (i32.add
-       (local.get $10)
+       (i32.sub
+        (local.get $0)
+        (local.get $10)
+       )
        (i32.const 0)
       )
      )
@@ -453,7 +459,10 @@
      )
      (return
       (i32.add
-       (local.get $10)
+       (i32.sub
+        (local.get $0)
+        (local.get $10)
+       )
        (i32.const 2)
       )
      )
@@ -492,12 +501,9 @@
     (then
      (if
       (i32.or
-       (i32.gt_u
-        (i32.add
-         (local.get $10)
-         (i32.const 10)
-        )
-        (local.get $0)
+       (i32.lt_u
+        (local.get $10)
+        (i32.const 10)
        )
        (local.get $11)
       )
@@ -552,7 +558,10 @@
        )
        (return
         (i32.add
-         (local.get $10)
+         (i32.sub
+          (local.get $0)
+          (local.get $10)
+         )
          (i32.const 5)
         )
        )
@@ -574,7 +583,7 @@
       (local.get $27)
      )
      (local.set $10
-      (i32.add
+      (i32.sub
        (local.get $10)
        (i32.const 5)
       )
@@ -638,7 +647,10 @@
      )
      (return
       (i32.add
-       (local.get $10)
+       (i32.sub
+        (local.get $0)
+        (local.get $10)
+       )
        (i32.const 5)
       )
      )
@@ -647,7 +659,10 @@
    (return_call $chain260171
     (local.get $0)
     (i32.add
-     (local.get $10)
+     (i32.sub
+      (local.get $0)
+      (local.get $10)
+     )
      (i32.const 5)
     )
     (local.get $32)

@@ -192,7 +192,10 @@
   (local $41 i32)
   (local $42 i32)
   (local.set $10
-   (local.get $1)
+   (i32.sub
+    (local.get $0)
+    (local.get $1)
+   )
   )
   (local.set $2
    (i32.load
@@ -354,7 +357,10 @@
         )
         (return
          (i32.add
-          (local.get $10)
+          (i32.sub
+           (local.get $0)
+           (local.get $10)
+          )
           (i32.const 0)
          )
         )
@@ -401,12 +407,9 @@
        (then
         (if
          (i32.or
-          (i32.gt_u
-           (i32.add
-            (local.get $10)
-            (i32.const 6)
-           )
-           (local.get $0)
+          (i32.lt_u
+           (local.get $10)
+           (i32.const 6)
           )
           (local.get $11)
          )
@@ -453,7 +456,10 @@
           )
           (return
            (i32.add
-            (local.get $10)
+            (i32.sub
+             (local.get $0)
+             (local.get $10)
+            )
             (i32.const 4)
            )
           )
@@ -480,7 +486,7 @@
          (i32.const 32)
         )
         (local.set $10
-         (i32.add
+         (i32.sub
           (local.get $10)
           (i32.const 4)
          )
@@ -490,12 +496,9 @@
       )
       (if
        (i32.or
-        (i32.gt_u
-         (i32.add
-          (local.get $10)
-          (i32.const 7)
-         )
-         (local.get $0)
+        (i32.lt_u
+         (local.get $10)
+         (i32.const 7)
         )
         (local.get $11)
        )
@@ -542,7 +545,10 @@
         )
         (return
          (i32.add
-          (local.get $10)
+          (i32.sub
+           (local.get $0)
+           (local.get $10)
+          )
           (i32.const 4)
          )
         )
@@ -569,7 +575,7 @@
        (i32.const 32)
       )
       (local.set $10
-       (i32.add
+       (i32.sub
         (local.get $10)
         (i32.const 4)
        )
@@ -692,12 +698,9 @@
       (then
        (if
         (i32.or
-         (i32.gt_u
-          (i32.add
-           (local.get $10)
-           (i32.const 7)
-          )
-          (local.get $0)
+         (i32.lt_u
+          (local.get $10)
+          (i32.const 7)
          )
          (local.get $11)
         )
@@ -756,7 +759,10 @@
          )
          (return
           (i32.add
-           (local.get $10)
+           (i32.sub
+            (local.get $0)
+            (local.get $10)
+           )
            (i32.const 3)
           )
          )
@@ -778,7 +784,7 @@
         (local.get $30)
        )
        (local.set $10
-        (i32.add
+        (i32.sub
          (local.get $10)
          (i32.const 3)
         )
@@ -846,7 +852,10 @@
        )
        (return
         (i32.add
-         (local.get $10)
+         (i32.sub
+          (local.get $0)
+          (local.get $10)
+         )
          (i32.const 3)
         )
        )
@@ -855,7 +864,10 @@
      (return_call $chain260171
       (local.get $0)
       (i32.add
-       (local.get $10)
+       (i32.sub
+        (local.get $0)
+        (local.get $10)
+       )
        (i32.const 3)
       )
       (local.get $35)
@@ -971,12 +983,9 @@
      (then
       (if
        (i32.or
-        (i32.gt_u
-         (i32.add
-          (local.get $10)
-          (i32.const 6)
-         )
-         (local.get $0)
+        (i32.lt_u
+         (local.get $10)
+         (i32.const 6)
         )
         (local.get $11)
        )
@@ -1035,7 +1044,10 @@
         )
         (return
          (i32.add
-          (local.get $10)
+          (i32.sub
+           (local.get $0)
+           (local.get $10)
+          )
           (i32.const 2)
          )
         )
@@ -1057,7 +1069,7 @@
        (local.get $37)
       )
       (local.set $10
-       (i32.add
+       (i32.sub
         (local.get $10)
         (i32.const 2)
        )
@@ -1125,7 +1137,10 @@
       )
       (return
        (i32.add
-        (local.get $10)
+        (i32.sub
+         (local.get $0)
+         (local.get $10)
+        )
         (i32.const 2)
        )
       )
@@ -1134,7 +1149,10 @@
     (return_call $chain260171
      (local.get $0)
      (i32.add
-      (local.get $10)
+      (i32.sub
+       (local.get $0)
+       (local.get $10)
+      )
       (i32.const 2)
      )
      (local.get $42)

@@ -186,7 +186,10 @@
   (local $36 i32)
   (local $37 i32)
   (local.set $10
-   (local.get $1)
+   (i32.sub
+    (local.get $0)
+    (local.get $1)
+   )
   )
   (local.set $2
    (i32.load
@@ -335,7 +338,10 @@
      )
      (return
       (i32.add
-       (local.get $10)
+       (i32.sub
+        (local.get $0)
+        (local.get $10)
+       )
        (i32.const 0)
       )
      )
@@ -496,7 +502,10 @@
      )
      (return
       (i32.add
-       (local.get $10)
+       (i32.sub
+        (local.get $0)
+        (local.get $10)
+       )
        (i32.const 2)
       )
      )
@@ -557,12 +566,9 @@
     (then
      (if
       (i32.or
-       (i32.gt_u
-        (i32.add
-         (local.get $10)
-         (i32.const 12)
-        )
-        (local.get $0)
+       (i32.lt_u
+        (local.get $10)
+        (i32.const 12)
        )
        (local.get $11)
       )
@@ -601,7 +607,10 @@
        )
        (return
         (i32.add
-         (local.get $10)
+         (i32.sub
+          (local.get $0)
+          (local.get $10)
+         )
          (i32.const 6)
         )
        )
@@ -620,7 +629,7 @@
       (local.get $35)
      )
      (local.set $10
-      (i32.add
+      (i32.sub
        (local.get $10)
        (i32.const 6)
       )
@@ -668,7 +677,10 @@
      )
      (return
       (i32.add
-       (local.get $10)
+       (i32.sub
+        (local.get $0)
+        (local.get $10)
+       )
        (i32.const 6)
       )
      )
@@ -677,7 +689,10 @@
    (return_call $chain260171
     (local.get $0)
     (i32.add
-     (local.get $10)
+     (i32.sub
+      (local.get $0)
+      (local.get $10)
+     )
      (i32.const 6)
     )
     (local.get $37)

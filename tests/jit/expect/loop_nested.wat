@@ -198,7 +198,10 @@
   (local $46 i32)
   (local $47 i32)
   (local.set $10
-   (local.get $1)
+   (i32.sub
+    (local.get $0)
+    (local.get $1)
+   )
   )
   (local.set $2
    (i32.load
@@ -378,7 +381,10 @@
         )
         (return
          (i32.add
-          (local.get $10)
+          (i32.sub
+           (local.get $0)
+           (local.get $10)
+          )
           (i32.const 1)
          )
         )
@@ -426,12 +432,9 @@
        (then
         (if
          (i32.or
-          (i32.gt_u
-           (i32.add
-            (local.get $10)
-            (i32.const 7)
-           )
-           (local.get $0)
+          (i32.lt_u
+           (local.get $10)
+           (i32.const 7)
           )
           (local.get $11)
          )
@@ -490,7 +493,10 @@
           )
           (return
            (i32.add
-            (local.get $10)
+            (i32.sub
+             (local.get $0)
+             (local.get $10)
+            )
             (i32.const 4)
            )
           )
@@ -512,7 +518,7 @@
          (local.get $24)
         )
         (local.set $10
-         (i32.add
+         (i32.sub
           (local.get $10)
           (i32.const 4)
          )
@@ -522,12 +528,9 @@
       )
       (if
        (i32.or
-        (i32.gt_u
-         (i32.add
-          (local.get $10)
-          (i32.const 7)
-         )
-         (local.get $0)
+        (i32.lt_u
+         (local.get $10)
+         (i32.const 7)
         )
         (local.get $11)
        )
@@ -586,7 +589,10 @@
         )
         (return
          (i32.add
-          (local.get $10)
+          (i32.sub
+           (local.get $0)
+           (local.get $10)
+          )
           (i32.const 4)
          )
         )
@@ -608,7 +614,7 @@
        (local.get $24)
       )
       (local.set $10
-       (i32.add
+       (i32.sub
         (local.get $10)
         (i32.const 4)
        )
@@ -730,7 +736,10 @@
         )
         (return
          (i32.add
-          (local.get $10)
+          (i32.sub
+           (local.get $0)
+           (local.get $10)
+          )
           (i32.const 0)
          )
         )
@@ -778,12 +787,9 @@
        (then
         (if
          (i32.or
-          (i32.gt_u
-           (i32.add
-            (local.get $10)
-            (i32.const 6)
-           )
-           (local.get $0)
+          (i32.lt_u
+           (local.get $10)
+           (i32.const 6)
           )
           (local.get $11)
          )
@@ -842,7 +848,10 @@
           )
           (return
            (i32.add
-            (local.get $10)
+            (i32.sub
+             (local.get $0)
+             (local.get $10)
+            )
             (i32.const 3)
            )
           )
@@ -864,7 +873,7 @@
          (local.get $34)
         )
         (local.set $10
-         (i32.add
+         (i32.sub
           (local.get $10)
           (i32.const 3)
          )
@@ -874,12 +883,9 @@
       )
       (if
        (i32.or
-        (i32.gt_u
-         (i32.add
-          (local.get $10)
-          (i32.const 6)
-         )
-         (local.get $0)
+        (i32.lt_u
+         (local.get $10)
+         (i32.const 6)
         )
         (local.get $11)
        )
@@ -938,7 +944,10 @@
         )
         (return
          (i32.add
-          (local.get $10)
+          (i32.sub
+           (local.get $0)
+           (local.get $10)
+          )
           (i32.const 3)
          )
         )
@@ -960,7 +969,7 @@
        (local.get $34)
       )
       (local.set $10
-       (i32.add
+       (i32.sub
         (local.get $10)
         (i32.const 3)
        )
@@ -1017,12 +1026,9 @@
      (then
       (if
        (i32.or
-        (i32.gt_u
-         (i32.add
-          (local.get $10)
-          (i32.const 7)
-         )
-         (local.get $0)
+        (i32.lt_u
+         (local.get $10)
+         (i32.const 7)
         )
         (local.get $11)
        )
@@ -1081,7 +1087,10 @@
         )
         (return
          (i32.add
-          (local.get $10)
+          (i32.sub
+           (local.get $0)
+           (local.get $10)
+          )
           (i32.const 3)
          )
         )
@@ -1103,7 +1112,7 @@
        (local.get $42)
       )
       (local.set $10
-       (i32.add
+       (i32.sub
         (local.get $10)
         (i32.const 3)
        )
@@ -1171,7 +1180,10 @@
       )
       (return
        (i32.add
-        (local.get $10)
+        (i32.sub
+         (local.get $0)
+         (local.get $10)
+        )
         (i32.const 3)
        )
       )
@@ -1180,7 +1192,10 @@
     (return_call $chain260171
      (local.get $0)
      (i32.add
-      (local.get $10)
+      (i32.sub
+       (local.get $0)
+       (local.get $10)
+      )
       (i32.const 3)
      )
      (local.get $47)
@@ -1214,7 +1229,10 @@
   (local $13 i32)
   (local $14 i32)
   (local.set $10
-   (local.get $1)
+   (i32.sub
+    (local.get $0)
+    (local.get $1)
+   )
   )
   (local.set $6
    (i32.load offset=16
@@ -1247,7 +1265,10 @@
     )
     (return
      (i32.add
-      (local.get $10)
+      (i32.sub
+       (local.get $0)
+       (local.get $10)
+      )
       (i32.const 0)
      )
     )
@@ -1275,7 +1296,10 @@
     )
     (return
      (i32.add
-      (local.get $10)
+      (i32.sub
+       (local.get $0)
+       (local.get $10)
+      )
       (i32.const 1)
      )
     )
@@ -1284,7 +1308,10 @@
   (return_call $chain260171
    (local.get $0)
    (i32.add
-    (local.get $10)
+    (i32.sub
+     (local.get $0)
+     (local.get $10)
+    )
     (i32.const 1)
    )
    (local.get $14)

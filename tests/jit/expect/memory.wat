@@ -176,7 +176,10 @@
   (local $26 i32)
   (local $27 i32)
   (local.set $10
-   (local.get $1)
+   (i32.sub
+    (local.get $0)
+    (local.get $1)
+   )
   )
   (local.set $8
    (i32.load offset=24
@@ -209,7 +212,10 @@
     )
     (return
      (i32.add
-      (local.get $10)
+      (i32.sub
+       (local.get $0)
+       (local.get $10)
+      )
       (i32.const 0)
      )
     )
@@ -257,7 +263,10 @@
     )
     (return
      (i32.add
-      (local.get $10)
+      (i32.sub
+       (local.get $0)
+       (local.get $10)
+      )
       (i32.const 1)
      )
     )
@@ -331,7 +340,10 @@
     )
     (return
      (i32.add
-      (local.get $10)
+      (i32.sub
+       (local.get $0)
+       (local.get $10)
+      )
       (i32.const 2)
      )
     )
@@ -426,7 +438,10 @@
     )
     (return
      (i32.add
-      (local.get $10)
+      (i32.sub
+       (local.get $0)
+       (local.get $10)
+      )
       (i32.const 3)
      )
     )
@@ -525,7 +540,10 @@
     )
     (return
      (i32.add
-      (local.get $10)
+      (i32.sub
+       (local.get $0)
+       (local.get $10)
+      )
       (i32.const 4)
      )
     )
@@ -571,7 +589,10 @@
     )
     (return
      (i32.add
-      (local.get $10)
+      (i32.sub
+       (local.get $0)
+       (local.get $10)
+      )
       (i32.const 6)
      )
     )
@@ -580,7 +601,10 @@
   (return_call $chain260171
    (local.get $0)
    (i32.add
-    (local.get $10)
+    (i32.sub
+     (local.get $0)
+     (local.get $10)
+    )
     (i32.const 6)
    )
    (local.get $27)

@@ -177,7 +177,10 @@
   (local $27 i32)
   (local $28 i32)
   (local.set $10
-   (local.get $1)
+   (i32.sub
+    (local.get $0)
+    (local.get $1)
+   )
   )
   (local.set $12
    (i32.const 8)
@@ -349,14 +352,20 @@
        (call $fimport$0
         (i32.const 1)
         (i32.add
-         (local.get $10)
+         (i32.sub
+          (local.get $0)
+          (local.get $10)
+         )
          (i32.const 1)
         )
        )
       )
       (return
        (i32.add
-        (local.get $10)
+        (i32.sub
+         (local.get $0)
+         (local.get $10)
+        )
         (i32.const 2)
        )
       )
@@ -501,14 +510,20 @@
        (call $fimport$0
         (i32.const 4)
         (i32.add
-         (local.get $10)
+         (i32.sub
+          (local.get $0)
+          (local.get $10)
+         )
          (i32.const 4)
         )
        )
       )
       (return
        (i32.add
-        (local.get $10)
+        (i32.sub
+         (local.get $0)
+         (local.get $10)
+        )
         (i32.const 5)
        )
       )
@@ -561,7 +576,10 @@
     )
     (return
      (i32.add
-      (local.get $10)
+      (i32.sub
+       (local.get $0)
+       (local.get $10)
+      )
       (i32.const 6)
      )
     )
@@ -570,7 +588,10 @@
   (return_call $chain260171
    (local.get $0)
    (i32.add
-    (local.get $10)
+    (i32.sub
+     (local.get $0)
+     (local.get $10)
+    )
     (i32.const 6)
    )
    (local.get $28)

@@ -181,7 +181,10 @@
   (local $29 i32)
   (local $30 i32)
   (local.set $10
-   (local.get $1)
+   (i32.sub
+    (local.get $0)
+    (local.get $1)
+   )
   )
   (local.set $7
    (i32.load offset=20
@@ -253,7 +256,10 @@
     )
     (return
      (i32.add
-      (local.get $10)
+      (i32.sub
+       (local.get $0)
+       (local.get $10)
+      )
       (i32.const 0)
      )
     )
@@ -341,7 +347,10 @@
     )
     (return
      (i32.add
-      (local.get $10)
+      (i32.sub
+       (local.get $0)
+       (local.get $10)
+      )
       (i32.const 2)
      )
     )
@@ -387,7 +396,10 @@
     )
     (return
      (i32.add
-      (local.get $10)
+      (i32.sub
+       (local.get $0)
+       (local.get $10)
+      )
       (i32.const 3)
      )
     )
@@ -458,7 +470,10 @@
     )
     (return
      (i32.add
-      (local.get $10)
+      (i32.sub
+       (local.get $0)
+       (local.get $10)
+      )
       (i32.const 3)
      )
     )
@@ -535,7 +550,10 @@
     )
     (return
      (i32.add
-      (local.get $10)
+      (i32.sub
+       (local.get $0)
+       (local.get $10)
+      )
       (i32.const 4)
      )
     )
@@ -564,7 +582,10 @@
     )
     (return
      (i32.add
-      (local.get $10)
+      (i32.sub
+       (local.get $0)
+       (local.get $10)
+      )
       (i32.const 5)
      )
     )
@@ -573,7 +594,10 @@
   (return_call $chain260171
    (local.get $0)
    (i32.add
-    (local.get $10)
+    (i32.sub
+     (local.get $0)
+     (local.get $10)
+    )
     (i32.const 5)
    )
    (local.get $30)
@@ -601,7 +625,10 @@
   (local $20 i32)
   (local $21 i32)
   (local.set $10
-   (local.get $1)
+   (i32.sub
+    (local.get $0)
+    (local.get $1)
+   )
   )
   (local.set $6
    (i32.load offset=16
@@ -673,7 +700,10 @@
     )
     (return
      (i32.add
-      (local.get $10)
+      (i32.sub
+       (local.get $0)
+       (local.get $10)
+      )
       (i32.const 1)
      )
     )
@@ -742,7 +772,10 @@
     )
     (return
      (i32.add
-      (local.get $10)
+      (i32.sub
+       (local.get $0)
+       (local.get $10)
+      )
       (i32.const 2)
      )
     )
@@ -815,7 +848,10 @@
     )
     (return
      (i32.add
-      (local.get $10)
+      (i32.sub
+       (local.get $0)
+       (local.get $10)
+      )
       (i32.const 3)
      )
     )
@@ -871,7 +907,10 @@
     )
     (return
      (i32.add
-      (local.get $10)
+      (i32.sub
+       (local.get $0)
+       (local.get $10)
+      )
       (i32.const 4)
      )
     )
@@ -880,7 +919,10 @@
   (return_call $chain260171
    (local.get $0)
    (i32.add
-    (local.get $10)
+    (i32.sub
+     (local.get $0)
+     (local.get $10)
+    )
     (i32.const 4)
    )
    (local.get $21)
@@ -908,7 +950,10 @@
   (local $20 i32)
   (local $21 i32)
   (local.set $10
-   (local.get $1)
+   (i32.sub
+    (local.get $0)
+    (local.get $1)
+   )
   )
   (local.set $6
    (i32.load offset=16
@@ -944,7 +989,10 @@
     )
     (return
      (i32.add
-      (local.get $10)
+      (i32.sub
+       (local.get $0)
+       (local.get $10)
+      )
       (i32.const 0)
      )
     )
@@ -1113,7 +1161,10 @@
     )
     (return
      (i32.add
-      (local.get $10)
+      (i32.sub
+       (local.get $0)
+       (local.get $10)
+      )
       (i32.const 2)
      )
     )
@@ -1177,7 +1228,10 @@
     )
     (return
      (i32.add
-      (local.get $10)
+      (i32.sub
+       (local.get $0)
+       (local.get $10)
+      )
       (i32.const 3)
      )
     )
@@ -1186,7 +1240,10 @@
   (return_call $chain260171
    (local.get $0)
    (i32.add
-    (local.get $10)
+    (i32.sub
+     (local.get $0)
+     (local.get $10)
+    )
     (i32.const 3)
    )
    (local.get $21)
