@@ -39,6 +39,11 @@ export interface RegionPlan {
    * after a call; for `jmp` through a jump table, the table's targets that are members.
    */
   readonly indirect: readonly (readonly number[])[];
+  /**
+   * Per member, the last member of the inner loop it heads, or -1 (see `innerLoops`): such a
+   * loop becomes a wasm loop of its own, and its members after the head have no entry.
+   */
+  readonly loopEnds: readonly number[];
 }
 
 /** Reads the i32 at an address of the code's page, or null when it is elsewhere. */
@@ -218,8 +223,7 @@ export function formRegion(
   if (!loops) return null;
   const returnSites: number[] = [];
   for (const p of blocks) {
-    const n = p.instrs.length;
-    const to = p.instrs[n - 1].op.mnemonic === "call" ? index.get(p.eips[n]) : undefined;
+    const to = endsInCall(p) ? index.get(p.eips[p.instrs.length]) : undefined;
     if (to !== undefined && !returnSites.includes(to)) returnSites.push(to);
   }
   const members = (eips: number[]) => [...new Set(eips.flatMap((e) => index.get(e) ?? []))];
@@ -229,7 +233,8 @@ export function formRegion(
     return read32 === undefined ? [] : members(tableTargets(p, read32));
   });
   const flagsLive = blocks.map((p) => flagsReadFirst(p.instrs));
-  return { blocks, edges, flagsLive, loops, indirect };
+  const loopEnds = innerLoops(blocks, edges, indirect, returnSites);
+  return { blocks, edges, flagsLive, loops, indirect, loopEnds };
 }
 
 function reversePostOrder(
@@ -378,34 +383,31 @@ export function carryDeadAfter(instrs: readonly Instr[], k: number): boolean {
 /**
  * The region's inner loops that can be wasm loops of their own: per member, the last member of
  * the loop it heads (-1 when it heads none). Member j heads loop j..k when some member of j..k
- * branches back to j, k is the last such member, and every other member of j..k is reached
- * only from earlier members of j..k or itself, and none is where a call returns to (a return
- * comes from outside the region): then the loop has one way in, its back edges
+ * branches back to j, k is the last such member, no member of j..k ends in a call, and every
+ * member after j is reached only from earlier members of j..k or itself and is no call's return
+ * site (a return comes from outside the region). Then the loop has one way in, its back edges
  * branch straight to its head instead of through the region's dispatch, and its other members
  * need no entry of their own (see `hiddenMembers`). Loops found this way never overlap.
- * @param region the region
- * @returns per member, the loop's last member or -1
  */
-export function innerLoops(region: RegionPlan): number[] {
-  const n = region.blocks.length;
+function innerLoops(
+  blocks: readonly BlockPlan[],
+  edges: readonly (readonly number[])[],
+  indirect: readonly (readonly number[])[],
+  returnSites: readonly number[],
+): number[] {
+  const n = blocks.length;
   const preds: number[][] = Array.from({ length: n }, () => []);
-  region.blocks.forEach((_, p) => {
-    for (const x of new Set([...region.edges[p], ...region.indirect[p]])) preds[x].push(p);
+  blocks.forEach((_, p) => {
+    for (const x of new Set([...edges[p], ...indirect[p]])) preds[x].push(p);
   });
-  // A call's return comes back from outside the region: its return site needs an entry.
-  const returnSites = new Set<number>();
-  for (const p of region.blocks) {
-    const last = p.instrs.length - 1;
-    if (p.instrs[last].op.mnemonic === "call") returnSites.add(p.eips[last + 1]);
-  }
   const ends = new Array<number>(n).fill(-1);
   for (let j = 0; j < n; j++) {
     const k = Math.max(-1, ...preds[j].filter((p) => p > j));
     if (k < 0) continue;
-    let single = !endsInCall(region.blocks[j]);
+    let single = !endsInCall(blocks[j]);
     for (let x = j + 1; x <= k && single; x++) {
-      single = preds[x].every((p) => p >= j && p <= x) && !endsInCall(region.blocks[x]) &&
-        !returnSites.has(region.blocks[x].entryEip);
+      single = preds[x].every((p) => p >= j && p <= x) && !endsInCall(blocks[x]) &&
+        !returnSites.includes(x);
     }
     if (single) {
       ends[j] = k;
@@ -416,9 +418,9 @@ export function innerLoops(region: RegionPlan): number[] {
 }
 
 /**
- * Per member, whether it lies inside an inner loop (`innerLoops`) after its head: such a member
- * has no entry of its own, because the region's dispatch cannot branch into the loop.
- * @param ends the region's `innerLoops`
+ * Per member, whether it lies inside an inner loop after its head: such a member has no entry of
+ * its own, because the region's dispatch cannot branch into the loop.
+ * @param ends the region's `loopEnds`
  * @returns per member, whether it is hidden
  */
 export function hiddenMembers(ends: readonly number[]): boolean[] {

@@ -29,7 +29,7 @@ import { BlockCache, type CompiledBlock } from "./cache.ts";
 import { type Binaryen, type BlockMode, modeKey, SITE_SHIFT } from "./emit/context.ts";
 import { JumpCache, OFF_INTERPRET_NEXT } from "./jump_cache.ts";
 import { type BlockPlan, planBlock } from "./plan.ts";
-import { formRegion, hiddenMembers, innerLoops } from "./region.ts";
+import { formRegion, hiddenMembers } from "./region.ts";
 import { loadBinaryen, loadedBinaryen } from "./binaryen_load.ts";
 import { CsReader, PlanReader } from "./plan_reader.ts";
 import {
@@ -125,6 +125,7 @@ const BACKGROUND_LOAD_DELAY_MS = 150;
  * ```
  */
 export function blockModeOf(cpu: Cpu): BlockMode {
+  const paging = (cpu.cr0 & CR0_PG) !== 0;
   return {
     code32: cpu.code32,
     stack32: cpu.stack32,
@@ -132,8 +133,8 @@ export function blockModeOf(cpu: Cpu): BlockMode {
     checkedSegs: cpu.checkedSegs,
     csFlat: cpu.segLimit(CS) === 0xffffffff,
     zeroBases: cpu.zeroBaseSegs,
-    paging: (cpu.cr0 & CR0_PG) !== 0,
-    ramEnd: (cpu.cr0 & CR0_PG) === 0 && cpu.i32[OFF_A20_MASK >> 2] === -1 ? cpu.mem.ramSize : 0,
+    paging,
+    ramEnd: !paging && cpu.i32[OFF_A20_MASK >> 2] === -1 ? cpu.mem.ramSize : 0,
   };
 }
 
@@ -522,7 +523,7 @@ export class JitEngine {
     const batch = planned.map((p) => {
       const members = p.region?.blocks ?? [p.plan];
       // Members inside an inner loop have no entry, so no function (see `hiddenMembers`).
-      const hidden = p.region === undefined ? [false] : hiddenMembers(innerLoops(p.region));
+      const hidden = p.region === undefined ? [false] : hiddenMembers(p.region.loopEnds);
       const ids = members.map((_, k) => hidden[k] ? -1 : nextId++);
       const sites = members.map((plan) => this.#sites.push({ plan, owner: null }) - 1);
       return { ...p, id: ids[0], ids, sites, members, hidden };

@@ -50,7 +50,7 @@ import {
   MODE_BITS,
 } from "./jump_cache.ts";
 import type { BlockPlan } from "./plan.ts";
-import { hiddenMembers, innerLoops, type RegionPlan } from "./region.ts";
+import { hiddenMembers, type RegionPlan } from "./region.ts";
 
 /** Name of the imported shared memory (module "e"). */
 export const MEMORY_IMPORT = "mem";
@@ -160,7 +160,7 @@ export function translateBlocks(
       } else {
         const impl = `r${j}`;
         m.addFunction(impl, t(2), i32, vars, body);
-        const hidden = hiddenMembers(innerLoops(src.region!));
+        const hidden = hiddenMembers(src.region!.loopEnds);
         for (let k = 0; k < members; k++) {
           if (hidden[k]) continue;
           const stub = m.block(null, [
@@ -274,7 +274,7 @@ function translateBlock(
  * `memberLabel(j)`, all inside the region's loop. Edges forward branch out of those blocks;
  * edges back branch to the loop, which dispatches on the target's index with a `br_table` (the
  * first time on the member the entry stub named), or falls into the only member. An inner loop
- * with one way in (`innerLoops`) is a wasm loop of its own around its members' blocks: its back
+ * with one way in (`RegionPlan.loopEnds`) is a wasm loop of its own around its members' blocks: its back
  * edges branch straight to it, and its members after the head have no entry stub.
  */
 function translateRegion(
@@ -287,7 +287,7 @@ function translateRegion(
   const table = blocks.length > 1;
   // With one member the region loop is its loop already.
   const selfLoops = table ? blocks.map((_, j) => region.edges[j].includes(j)) : undefined;
-  const loopEnds = table ? innerLoops(region) : undefined;
+  const loopEnds = table ? region.loopEnds : undefined;
   const ctx = new EmitContext(b, m, blocks[0], src.mode, true, src.id);
   ctx.emit(ctx.prologue());
   ctx.beginRegion({

@@ -9,10 +9,10 @@
  * whose mapping an edge between them checks) laid out in nested wasm
  * `block`s inside a `loop`, so an edge to a later block is a `br` forward and an edge to an
  * earlier one a `br` to the loop (through a `br_table` on the target's index when it is not the
- * entry), or, inside an inner loop with one way in (`innerLoops`), a `br` to that loop's own
- * wasm `loop`. At a region block's entry every register is in its local; which ones differ from the
- * state is only known once the whole function is emitted, so register stores are placeholders
- * filled in by `finish()` with the registers the function writes.
+ * entry), or, inside an inner loop with one way in (`RegionPlan.loopEnds`), a `br` to that
+ * loop's own wasm `loop`. At a region block's entry every register is in its local; which ones
+ * differ from the state is only known once the whole function is emitted, so register stores are
+ * placeholders filled in by `finish()` with the registers the function writes.
  *
  * Emitters in this folder build statements through this class; they never touch offsets of
  * `state.ts` themselves except through the helpers here.
@@ -201,7 +201,7 @@ export interface RegionLayout {
    */
   readonly selfLoops?: readonly boolean[];
   /**
-   * Per member, the last member of the inner loop it heads, or -1 (`innerLoops`): members
+   * Per member, the last member of the inner loop it heads, or -1 (`RegionPlan.loopEnds`): members
    * j..k sit in a wasm loop labelled `innerLoopLabel(j)`, which their edges back to j branch to.
    */
   readonly loopEnds?: readonly number[];
@@ -368,7 +368,7 @@ export class EmitContext {
   storeState(off: number, v: Expr): Expr {
     return this.m.i32.store(off, 4, this.c(0), v);
   }
-  /** Statement starting the function: the retired count begins at what the caller passed. */
+  /** Statement starting the function: what the budget has left after what the caller retired. */
   prologue(): Expr {
     return this.m.local.set(L_LEFT, this.m.i32.sub(this.get(L_BUDGET), this.get(L_BASE)));
   }

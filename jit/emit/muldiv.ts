@@ -2,10 +2,11 @@
  * Inline multiply and divide, mirroring `interp/muldiv.ts` (SDM vol. 2 MUL, IMUL, DIV, IDIV),
  * for 32-bit operands: imul2 `0F AF`, imul3 `69`/`6B`, and the one-operand group-3 forms mul,
  * imul1, div and idiv (`F7 /4–/7`). Full products are formed in i64 (for imul2 and imul3 only
- * where CF/OF are read), CF = OF say whether the result fits the destination, and SF, ZF, PF follow the low half with AF cleared; the flags become a
- * pending "materialised" record, written to EFLAGS only when observable. Divides leave the flags
- * alone; a zero divisor or a quotient that does not fit hands the instruction to its handler,
- * which raises #DE with the state as before it. 8- and 16-bit forms stay callouts.
+ * where CF/OF are read), CF = OF say whether the result fits the destination, and SF, ZF, PF
+ * follow the low half with AF cleared; the flags become a pending "materialised" record,
+ * written to EFLAGS only when observable. Divides leave the flags alone; a zero divisor or a
+ * quotient that does not fit hands the instruction to its handler, which raises #DE with the
+ * state as before it. 8- and 16-bit forms stay callouts.
  */
 
 import type { Instr } from "../../src/cpu/decode/instr.ts";

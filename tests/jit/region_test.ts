@@ -7,7 +7,6 @@ import {
   flagsReadFirst,
   formRegion,
   hiddenMembers,
-  innerLoops,
   successors,
   tableTargets,
 } from "../../jit/region.ts";
@@ -53,12 +52,12 @@ const TWO_BLOCK_INNER = hex(
     " eb fe", // 28: spin: jmp spin
 );
 
-Deno.test("innerLoops() gives a two-block loop with one way in a wasm loop; its second block is hidden", () => {
+Deno.test("formRegion() gives a two-block loop with one way in a wasm loop; its second block is hidden", () => {
   const planAt = planner(TWO_BLOCK_INNER);
   const region = formRegion(planAt(5)!, planAt);
   assert.ok(region !== null);
   const eips = region.blocks.map((b) => b.entryEip);
-  const ends = innerLoops(region);
+  const ends = region.loopEnds;
   const heads = ends.flatMap((k, j) => k >= 0 ? [j] : []);
   assert.equal(heads.length, 1, "one inner loop");
   const [j] = heads;
@@ -71,7 +70,7 @@ Deno.test("innerLoops() gives a two-block loop with one way in a wasm loop; its 
   );
 });
 
-Deno.test("innerLoops() leaves alone a loop with a call in it or a member entered from elsewhere", () => {
+Deno.test("formRegion() leaves alone a loop with a call in it or a member entered from elsewhere", () => {
   const call = hex(
     "b9 07 00 00 00" + // 0: mov ecx,7
       " e8 05 00 00 00" + // 5: L: call f (15)
@@ -82,7 +81,7 @@ Deno.test("innerLoops() leaves alone a loop with a call in it or a member entere
   const planAt = planner(call);
   const region = formRegion(planAt(5)!, planAt);
   assert.ok(region !== null);
-  assert.ok(innerLoops(region).every((k) => k === -1), "the callee may be called from elsewhere");
+  assert.ok(region.loopEnds.every((k) => k === -1), "the callee may be called from elsewhere");
   // Into the middle: the outer loop's body jumps to the inner loop's second block too.
   const middle = hex(
     "b9 07 00 00 00" + // 0: outer: mov ecx,7
@@ -96,7 +95,7 @@ Deno.test("innerLoops() leaves alone a loop with a call in it or a member entere
   const region2 = formRegion(planAt2(0)!, planAt2);
   assert.ok(region2 !== null);
   assert.deepEqual(new Set(region2.blocks.map((b) => b.entryEip)), new Set([0, 9, 13, 16]));
-  assert.ok(innerLoops(region2).every((k) => k === -1), "B has a way in from outside the loop");
+  assert.ok(region2.loopEnds.every((k) => k === -1), "B has a way in from outside the loop");
 });
 
 Deno.test("formRegion() of a self-loop is one block", () => {
