@@ -10,7 +10,7 @@
  * slot never names a stale block.
  */
 
-import { OFF_JIT_AREA, RAM_BASE } from "../src/cpu/state.ts";
+import { OFF_JIT_AREA, OFF_MMU_AREA } from "../src/cpu/state.ts";
 
 /** Byte offset of the jump cache in the shared memory. */
 export const JC_BASE = OFF_JIT_AREA;
@@ -24,6 +24,11 @@ export const JC_SLOT_BYTES = 16;
  * dispatcher runs that one instruction in the interpreter, then goes on.
  */
 export const OFF_INTERPRET_NEXT = JC_BASE + JC_SLOTS * JC_SLOT_BYTES;
+/**
+ * A word after that: set to 1 by a slow-path read in JS when the run loop asked for attention
+ * (a device read), and read and cleared by the page walker's `stopped` (jit/page_walk.ts).
+ */
+export const OFF_READ_STOP = OFF_INTERPRET_NEXT + 4;
 /** Bits of a slot's mode-and-length word that hold the mode key; the length sits above. */
 export const MODE_BITS = 24;
 /** Word offsets inside a slot. */
@@ -35,7 +40,7 @@ export const JC_MODE_LEN = 8;
 /** Function table index word. */
 export const JC_INDEX = 12;
 
-if (OFF_INTERPRET_NEXT + 4 > RAM_BASE) {
+if (OFF_READ_STOP + 4 > OFF_MMU_AREA) {
   throw new RangeError("Cannot place the jump cache: the JIT area is smaller than it");
 }
 

@@ -27,7 +27,8 @@ import { CS, DS, OFF_A20_MASK, RAM_BASE } from "../src/cpu/state.ts";
 import { TLB_MMIO, TLB_USER, TLB_VALID } from "../src/cpu/tlb.ts";
 import { BlockCache, type CompiledBlock } from "./cache.ts";
 import { type Binaryen, type BlockMode, modeKey, SITE_SHIFT } from "./emit/context.ts";
-import { JumpCache, OFF_INTERPRET_NEXT } from "./jump_cache.ts";
+import { JumpCache, OFF_INTERPRET_NEXT, OFF_READ_STOP } from "./jump_cache.ts";
+import { buildWalker, type WalkerExports } from "./page_walk.ts";
 import { type BlockPlan, planBlock } from "./plan.ts";
 import { formRegion, hiddenMembers } from "./region.ts";
 import { loadBinaryen, loadedBinaryen } from "./binaryen_load.ts";
@@ -42,6 +43,8 @@ import {
 
 /** `OFF_INTERPRET_NEXT` as an index of the CPU's i32 view. */
 const INTERPRET_NEXT_INDEX = OFF_INTERPRET_NEXT >> 2;
+/** `OFF_READ_STOP` as an index of the CPU's i32 view. */
+const READ_STOP_INDEX = OFF_READ_STOP >> 2;
 
 /** Tuning of the JIT. */
 export interface JitOptions {
@@ -190,6 +193,8 @@ export class JitEngine {
   readonly #table = new WebAssembly.Table({ element: "anyfunc", initial: 1024 });
   readonly #jumps: JumpCache;
   #faultDone = 0;
+  /** Whether the page walker serves the slow paths (built with the first module). */
+  #walking = false;
   readonly #stats = {
     blocksCompiled: 0,
     regionsCompiled: 0,
@@ -519,6 +524,10 @@ export class JitEngine {
    */
   #compile(planned: Planned[]): CompiledBlock[] {
     const t0 = performance.now();
+    if (!this.#walking) {
+      this.#useWalker(this.#b!);
+      this.#walking = true;
+    }
     let nextId = this.#byId.length;
     const batch = planned.map((p) => {
       const members = p.region?.blocks ?? [p.plan];
@@ -630,6 +639,17 @@ export class JitEngine {
 
   // ---- host functions imported by compiled blocks ------------------------------------------
 
+  /**
+   * Puts the page walker in front of the slow-path reads and writes of every module compiled
+   * from now on (all of them: it is built before the first).
+   */
+  #useWalker(b: Binaryen): void {
+    const h = this.#imports.h as unknown as WalkerExports;
+    const cpu = this.#cpu;
+    const walker = buildWalker(b, cpu.mem.memory, h, cpu.mem.ramSize, OFF_READ_STOP);
+    Object.assign(h, walker);
+  }
+
   #hostImports(): WebAssembly.Imports {
     const cpu = this.#cpu;
     const mmu = cpu.mmu;
@@ -640,6 +660,11 @@ export class JitEngine {
       return s.owner!;
     };
     const stop = (b: CompiledBlock): number => (cpu.stopRequested || !b.valid ? 1 : 0);
+    // A device read may ask the run loop for attention: the walker's `stopped` reports it.
+    const readStop = (v: number): number => {
+      if (cpu.stopRequested) cpu.i32[READ_STOP_INDEX] = 1;
+      return v;
+    };
     return {
       e: { [MEMORY_IMPORT]: cpu.mem.memory, [TABLE_IMPORT]: this.#table },
       h: {
@@ -655,18 +680,19 @@ export class JitEngine {
         },
         cond: (cc: number): number => (cpu.condition(cc) ? 1 : 0),
         cf: (): number => (cpu.cf() ? 1 : 0),
+        // Until the page walker stands in front of the reads (`#useWalker`).
         stopped: (): number => (cpu.stopRequested ? 1 : 0),
         rd1: (lin: number, site: number, done: number): number => {
           at(site, done);
-          return mmu.read8(lin);
+          return readStop(mmu.read8(lin));
         },
         rd2: (lin: number, site: number, done: number): number => {
           at(site, done);
-          return mmu.read16(lin);
+          return readStop(mmu.read16(lin));
         },
         rd4: (lin: number, site: number, done: number): number => {
           at(site, done);
-          return mmu.read32(lin);
+          return readStop(mmu.read32(lin));
         },
         wr1: (lin: number, v: number, site: number, done: number): number => {
           const b = at(site, done);

@@ -8,13 +8,18 @@ import type { Cpu } from "./cpu.ts";
 import { PF, raise } from "./fault.ts";
 import {
   OFF_A20_MASK,
+  OFF_CODE_MAP,
   OFF_CPL,
   OFF_CR0,
   OFF_CR2,
   OFF_CR3,
   OFF_CR4,
   OFF_TLB,
+  OFF_TLB_FILLED,
+  OFF_TLB_FILLED_COUNT,
+  OFF_TLB_OVERFLOW,
   TLB_ENTRIES,
+  TLB_TRACKED_MAX,
 } from "./state.ts";
 import { TLB_CODE, TLB_GLOBAL, TLB_MMIO, TLB_ROM, TLB_USER, TLB_VALID, TLB_WRITE } from "./tlb.ts";
 
@@ -42,8 +47,6 @@ const PF_P = 1;
 const PF_W = 2;
 /** #PF error code: the access came from CPL 3. */
 const PF_U = 4;
-/** Most TLB entries tracked for a targeted flush; past this a flush clears the whole table. */
-const TRACKED_MAX = 8192;
 
 /** Memory access kinds for the slow path. */
 export const ACCESS_READ = 0;
@@ -63,18 +66,18 @@ export class Mmu {
   /** Mask and wanted value for a fast write. */
   #wrMask = TLB_VALID | TLB_WRITE | TLB_MMIO | TLB_CODE;
   #wrWant = TLB_VALID | TLB_WRITE;
-  /** Virtual page numbers filled since the last full flush. */
-  #filled = new Int32Array(TRACKED_MAX);
-  #filledCount = 0;
-  #overflow = false;
-  /** Physical pages that hold decoded or translated code (a count per page). */
-  codePages: Uint8Array;
+  /**
+   * Virtual page numbers filled since the last full flush, in the shared memory because page
+   * walks in compiled code fill entries too; `#i32` holds the count and the overflow mark.
+   */
+  readonly #filled: Int32Array;
+  readonly #i32: Int32Array;
+  /** Physical pages that hold decoded or translated code (non-zero: marked). */
+  readonly codePages: Uint8Array;
   /** Called when a guest write hits a code page, with its physical page number (the JIT's hook). */
   onCodeWrite: (page: number) => void = () => {};
   /** Further observers of code-page writes (decoded-instruction caches). */
   readonly #codeListeners: ((page: number) => void)[] = [];
-  /** Page walks performed (a statistic). */
-  walks = 0;
 
   /**
    * Creates the MMU of `cpu`, with an empty TLB.
@@ -82,8 +85,11 @@ export class Mmu {
    */
   constructor(cpu: Cpu) {
     this.#cpu = cpu;
-    this.tlb = new Int32Array(cpu.mem.memory.buffer, OFF_TLB, TLB_ENTRIES);
-    this.codePages = new Uint8Array(Math.ceil(cpu.mem.ramSize / 4096));
+    const buffer = cpu.mem.memory.buffer;
+    this.tlb = new Int32Array(buffer, OFF_TLB, TLB_ENTRIES);
+    this.#filled = new Int32Array(buffer, OFF_TLB_FILLED, TLB_TRACKED_MAX);
+    this.#i32 = cpu.i32;
+    this.codePages = new Uint8Array(buffer, OFF_CODE_MAP, Math.ceil(cpu.mem.ramSize / 4096));
   }
 
   /** Selects the fast-path masks for user (CPL 3) or supervisor accesses. */
@@ -97,27 +103,33 @@ export class Mmu {
 
   /** Forgets every TLB entry (CR0/CR4 changes, A20 changes, code-page marking). */
   flushAll(): void {
-    if (this.#overflow) this.tlb.fill(0);
-    else for (let n = 0; n < this.#filledCount; n++) this.tlb[this.#filled[n]] = 0;
-    this.#filledCount = 0;
-    this.#overflow = false;
+    const i32 = this.#i32;
+    if (i32[OFF_TLB_OVERFLOW >> 2] !== 0) this.tlb.fill(0);
+    else {
+      const count = i32[OFF_TLB_FILLED_COUNT >> 2];
+      for (let n = 0; n < count; n++) this.tlb[this.#filled[n]] = 0;
+    }
+    i32[OFF_TLB_FILLED_COUNT >> 2] = 0;
+    i32[OFF_TLB_OVERFLOW >> 2] = 0;
   }
   /** Forgets non-global entries (a CR3 write). */
   flushNonGlobal(): void {
-    if (this.#overflow) {
+    const i32 = this.#i32;
+    if (i32[OFF_TLB_OVERFLOW >> 2] !== 0) {
       const tlb = this.tlb;
       for (let n = 0; n < TLB_ENTRIES; n++) if ((tlb[n] & TLB_GLOBAL) === 0) tlb[n] = 0;
-      this.#overflow = false;
-      this.#filledCount = 0;
+      i32[OFF_TLB_OVERFLOW >> 2] = 0;
+      i32[OFF_TLB_FILLED_COUNT >> 2] = 0;
       return;
     }
+    const count = i32[OFF_TLB_FILLED_COUNT >> 2];
     let kept = 0;
-    for (let n = 0; n < this.#filledCount; n++) {
+    for (let n = 0; n < count; n++) {
       const vpn = this.#filled[n];
       if ((this.tlb[vpn] & TLB_GLOBAL) !== 0) this.#filled[kept++] = vpn;
       else this.tlb[vpn] = 0;
     }
-    this.#filledCount = kept;
+    i32[OFF_TLB_FILLED_COUNT >> 2] = kept;
   }
   /** Forgets the entry for one linear address (invlpg). */
   flushPage(linear: number): void {
@@ -281,7 +293,6 @@ export class Mmu {
     let userOk = true, writeOk = true, global = false;
     let cacheable = true;
     if (cr0 < 0) {
-      this.walks++;
       const cr3 = i32[OFF_CR3 >> 2] & ~0xfff;
       const cr4 = i32[OFF_CR4 >> 2];
       const pdeAddr = (cr3 + ((lin >>> 22) << 2)) >>> 0;
@@ -345,8 +356,11 @@ export class Mmu {
     if (cacheable) {
       const vpn = lin >>> 12;
       if (this.tlb[vpn] === 0) {
-        if (this.#filledCount < TRACKED_MAX) this.#filled[this.#filledCount++] = vpn;
-        else this.#overflow = true;
+        const count = this.#i32[OFF_TLB_FILLED_COUNT >> 2];
+        if (count < TLB_TRACKED_MAX) {
+          this.#filled[count] = vpn;
+          this.#i32[OFF_TLB_FILLED_COUNT >> 2] = count + 1;
+        } else this.#i32[OFF_TLB_OVERFLOW >> 2] = 1;
       }
       this.tlb[vpn] = entry;
     }

@@ -3,12 +3,12 @@
  * WebAssembly.Memory that also holds the CPU state and the TLB (DESIGN.md §3).
  */
 
-import { RAM_BASE } from "./state.ts";
+import { MAX_RAM_PAGES, RAM_BASE } from "./state.ts";
 
 /** Bytes per WebAssembly page. */
 const WASM_PAGE = 65536;
 /** Largest guest RAM this build accepts (the shared memory must stay under 4 GiB). */
-export const MAX_RAM_BYTES = 3 * 1024 * 1024 * 1024;
+export const MAX_RAM_BYTES = MAX_RAM_PAGES * 4096;
 
 /** Where a guest-physical address lands. */
 export type PhysicalKind = "ram" | "rom" | "unassigned";

@@ -112,10 +112,28 @@ export const EDI = 7;
 export const OFF_TLB = 4096;
 /** Number of TLB entries (one per 4 KiB page of the 32-bit space). */
 export const TLB_ENTRIES = 1 << 20;
-/** Scratch owned by the JIT engine (its jump cache), from the TLB's end up to RAM_BASE. */
+/** Scratch owned by the JIT engine (its jump cache), from the TLB's end up to `OFF_MMU_AREA`. */
 export const OFF_JIT_AREA = OFF_TLB + TLB_ENTRIES * 4;
 /** Guest physical address 0 lives at this offset of the shared memory. */
 export const RAM_BASE = 0x0080_0000;
+
+/** Pages in the largest guest RAM (3 GiB): the shared memory must stay under 4 GiB. */
+export const MAX_RAM_PAGES = 0xC_0000;
+/**
+ * The code-page map: one byte per page of RAM, non-zero while the page holds decoded or
+ * translated code. It lives in the shared memory so that a page walk in compiled code can see it.
+ */
+export const OFF_CODE_MAP = RAM_BASE - MAX_RAM_PAGES;
+/** Most TLB fills tracked for a targeted flush; past this a flush clears the whole table. */
+export const TLB_TRACKED_MAX = 8192;
+/** Virtual page numbers of the TLB entries filled since the last full flush (i32 each). */
+export const OFF_TLB_FILLED = OFF_CODE_MAP - TLB_TRACKED_MAX * 4;
+/** How many of `OFF_TLB_FILLED` are in use. */
+export const OFF_TLB_FILLED_COUNT = OFF_TLB_FILLED - 8;
+/** 1 when more entries were filled than could be tracked: a flush then clears the whole TLB. */
+export const OFF_TLB_OVERFLOW = OFF_TLB_FILLED - 4;
+/** Start of the MMU's shared bookkeeping, which ends the JIT's scratch area. */
+export const OFF_MMU_AREA = OFF_TLB_FILLED_COUNT;
 
 /** Offset of segment register `seg`'s record. */
 export function segOffset(seg: number): number {

@@ -3,11 +3,13 @@ import { type Cpu, CR0_PG, CR0_WP } from "../../src/cpu/cpu.ts";
 import {
   OFF_CR0,
   OFF_CR3,
+  OFF_CR4,
   OFF_GDTR_BASE,
   OFF_GDTR_LIMIT,
   OFF_IDTR_BASE,
   OFF_IDTR_LIMIT,
 } from "../../src/cpu/state.ts";
+import { CR4_PSE } from "../../src/cpu/mmu.ts";
 import { assertEnginesAgree, fillRandom, hex, type Scenario } from "./_agree.ts";
 
 /** Both thresholds the brief asks for: compile on first sight, and the default. */
@@ -740,6 +742,50 @@ Deno.test("JIT and interpreter agree on invlpg after remapping the page a loop r
   });
   // Without the flush, every read after the first would see the first frame.
   for (const cpu of cpus) assert.equal(cpu.reg32(2), 100 * 0x1111 + 100 * 0x2222);
+});
+
+Deno.test("JIT and interpreter agree on accessed and dirty bits, 4 MiB pages and CR3 reloads", async () => {
+  const cpus = await agree("accessed-dirty", {
+    steps: 4000,
+    chunk: 200,
+    setup: (cpu) => {
+      const pd = 0x10000, pt = 0x11000;
+      cpu.mem.writeU32(pd, pt | 3); // supervisor, accessed bit clear
+      cpu.mem.writeU32(pd + 4, 0x83); // 4 MiB page: linear 0x400000 at physical 0
+      for (let p = 0; p < 1024; p++) {
+        cpu.mem.writeU32(pt + p * 4, (p << 12) | (p === 0x1f0 ? 1 : 3));
+      }
+      cpu.i32[OFF_CR3 >> 2] = pd;
+      cpu.i32[OFF_CR4 >> 2] |= CR4_PSE;
+      cpu.i32[OFF_CR0 >> 2] |= CR0_PG; // WP clear: page 0x1f0 is writable by the supervisor
+      cpu.mmu.flushAll();
+    },
+    ranges: [[0x10000, 8], [0x11400, 0x100], [0x11000 + 0x1f0 * 4, 4], [0x100000, 0x41000], [
+      0x200000,
+      0x41000,
+    ], [0x1f0000, 16]],
+    code: hex(
+      "bf 03 00 00 00" + // mov edi,3
+        " b9 40 00 00 00" + // outer: mov ecx,64
+        " 83 24 8d fc 13 01 00 9f 49 75 f5" + // clr: and dword [ecx*4+0x113fc],~0x60; dec ecx; jnz clr
+        " 83 25 00 00 01 00 9f 83 25 04 00 01 00 9f" + // clear A/D of both directory entries
+        " 0f 20 d8 0f 22 d8" + // mov eax,cr3; mov cr3,eax
+        " b9 40 00 00 00" + // mov ecx,64
+        " 89 c8 c1 e0 0c 03 90 08 f0 0f 00" + // inner: eax = ecx << 12; add edx,[eax+0xff008]
+        " f6 c1 01 74 06 89 88 04 f0 0f 00" + // odd ecx: mov [eax+0xff004],ecx
+        " 03 90 00 00 60 00" + // even: add edx,[eax+0x600000] (the 4 MiB page)
+        " f6 c1 07 75 0c 89 90 10 00 60 00 89 0d 08 00 1f 00" + // every 8th: two more writes
+        " 49 75 d0 4f 75 a4" + // skip: dec ecx; jnz inner; dec edi; jnz outer
+        " eb fe", // spin
+    ),
+  });
+  for (const cpu of cpus) {
+    const pte = (page: number) => cpu.mem.readU32(0x11000 + page * 4);
+    assert.equal(pte(0x100) & 0x60, 0x60, "a page written through the table is dirty");
+    assert.equal(pte(0x101) & 0x60, 0x20, "a page only read is accessed, not dirty");
+    assert.equal(cpu.mem.readU32(0x10004) & 0x60, 0x60, "the 4 MiB page is dirty");
+    assert.equal(pte(0x1f0) & 0x60, 0x60, "the read-only page written with CR0.WP clear is dirty");
+  }
 });
 
 Deno.test("JIT and interpreter agree on read-modify-writes that cross a page end", async () => {
