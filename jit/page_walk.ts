@@ -92,7 +92,7 @@ function walkerText(ramSize: number, stopWord: number): string {
   (func $fill (param $lin i32) (param $write i32) (result i32)
       (local $user i32) (local $cr4 i32) (local $pdeAddr i32) (local $pde i32)
       (local $leafAddr i32) (local $leaf i32) (local $rights i32) (local $phys i32)
-      (local $upd i32) (local $pdeA i32) (local $leafAD i32) (local $flags i32) (local $entry i32) (local $vpn i32) (local $n i32)
+      (local $isCode i32) (local $upd i32) (local $pdeA i32) (local $leafAD i32) (local $flags i32) (local $entry i32) (local $vpn i32) (local $n i32)
     (if (i32.ge_s (i32.load ${k(OFF_CR0)}) ${k(0)}) (then (return ${k(0)})))
     (local.set $user (i32.eq (i32.load ${k(OFF_CPL)}) ${k(3)}))
     (local.set $cr4 (i32.load ${k(OFF_CR4)}))
@@ -124,6 +124,9 @@ function walkerText(ramSize: number, stopWord: number): string {
     (if (i32.and (local.get $write) (i32.eqz (i32.and (local.get $rights) ${k(RW)})))
       (then (return ${k(0)})))
     (if (i32.ge_u (local.get $phys) ${k(ramSize)}) (then (return ${k(0)})))
+    ;; A write to translated code must invalidate it.
+    (local.set $isCode (call $code (local.get $phys)))
+    (if (i32.and (local.get $write) (i32.ne (local.get $isCode) ${k(0)})) (then (return ${k(0)})))
     ;; Accessed and dirty bits, unless a table page holds code (its write must invalidate it).
     (local.set $upd (i32.or (local.get $leaf)
       (select ${k(A | D)} ${k(A)} (local.get $write))))
@@ -149,10 +152,7 @@ function walkerText(ramSize: number, stopWord: number): string {
     (if (i32.and (i32.ne (i32.and (local.get $rights) ${k(RW)}) ${k(0)})
           (i32.ne (i32.and (local.get $upd) ${k(D)}) ${k(0)}))
       (then (local.set $flags (i32.or (local.get $flags) ${k(TLB_WRITE)}))))
-    (if (call $code (local.get $phys))
-      (then
-        (if (local.get $write) (then (return ${k(0)})))
-        (local.set $flags (i32.or (local.get $flags) ${k(TLB_CODE)}))))
+    (if (local.get $isCode) (then (local.set $flags (i32.or (local.get $flags) ${k(TLB_CODE)}))))
     (local.set $entry (i32.or
       (i32.and (i32.xor (i32.add (local.get $phys) ${k(RAM_BASE)}) (local.get $lin)) ${k(~0xfff)})
       (local.get $flags)))

@@ -84,13 +84,21 @@ Deno.test("the wasm page walk fills the TLB and sets A/D bits exactly as Mmu.tra
     const tables = () => [cpu.mem.readU32(pdeAddr), cpu.mem.readU32(pteAddr)];
     const entry = () => mmu.tlb[lin >>> 12];
     const target = () => cpu.mem.read((frame | (lin & 0xfff)) & 0x3fffff, 4).join(",");
+    // A write to a page of code clears its mark (the code is invalidated).
+    const marks = () => codeMarks.map((page) => mmu.codePages[page]).join(",");
 
     reset();
     const before = fallbacks;
     const wasmValue = write
       ? walker[`wr${size}`](lin, value, 0, 0)
       : walker[`rd${size}`](lin, 0, 0);
-    const wasm = { tables: tables(), entry: entry(), value: wasmValue, target: target() };
+    const wasm = {
+      tables: tables(),
+      entry: entry(),
+      value: wasmValue,
+      target: target(),
+      marks: marks(),
+    };
     const fellBack = fallbacks !== before;
 
     reset();
@@ -106,7 +114,13 @@ Deno.test("the wasm page walk fills the TLB and sets A/D bits exactly as Mmu.tra
     } catch {
       faulted = true;
     }
-    const ref = { tables: tables(), entry: entry(), value: write ? 0 : jsValue, target: target() };
+    const ref = {
+      tables: tables(),
+      entry: entry(),
+      value: write ? 0 : jsValue,
+      target: target(),
+      marks: marks(),
+    };
 
     const what = `case ${n}: lin ${lin.toString(16)} pde ${pde.toString(16)} pte ${
       pte.toString(16)
