@@ -34,7 +34,7 @@ import {
 import { CONTROL_EMITTERS } from "./emit/control.ts";
 import { DATA_EMITTERS } from "./emit/data.ts";
 import { MULDIV_EMITTERS } from "./emit/muldiv.ts";
-import { STRING_EMITTERS } from "./emit/string.ts";
+import { DIRECTION_OPS, STRING_EMITTERS } from "./emit/string.ts";
 import type { Emitter } from "./emit/emitter.ts";
 import { SHIFT_EMITTERS } from "./emit/shift.ts";
 import { STACK_EMITTERS } from "./emit/stack.ts";
@@ -256,6 +256,11 @@ function emitInstrs(ctx: EmitContext): number {
   return count;
 }
 
+/** Whether any of `plans` holds a string instruction, which steps by EFLAGS.DF. */
+function usesDirection(plans: readonly BlockPlan[]): boolean {
+  return plans.some((plan) => plan.instrs.some((i) => DIRECTION_OPS.has(i.op.mnemonic)));
+}
+
 function translateBlock(
   b: Binaryen,
   m: InstanceType<Binaryen["Module"]>,
@@ -264,6 +269,7 @@ function translateBlock(
   const ctx = new EmitContext(b, m, src.plan, src.mode, false, src.id);
   ctx.siteId = src.sites?.[0] ?? src.id;
   ctx.emit(ctx.prologue());
+  if (usesDirection([src.plan])) ctx.trackDirection();
   const count = emitInstrs(ctx);
   ctx.finish();
   return { body: m.block(null, [...ctx.stmts, m.unreachable()]), vars: ctx.varTypes, count };
@@ -290,6 +296,7 @@ function translateRegion(
   const loopEnds = table ? region.loopEnds : undefined;
   const ctx = new EmitContext(b, m, blocks[0], src.mode, true, src.id);
   ctx.emit(ctx.prologue());
+  if (usesDirection(blocks)) ctx.trackDirection();
   ctx.beginRegion({
     entries: blocks.map((p) => p.entryEip),
     lengths: blocks.map((p) => p.instrs.length),

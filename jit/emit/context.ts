@@ -29,6 +29,7 @@ import { K_E, K_G, K_I, K_M, K_O, K_ONE, K_REG, K_Z } from "../../src/cpu/decode
 import {
   ARITH_FLAGS,
   CF,
+  DF,
   LAZY_ADD,
   LAZY_DEC,
   LAZY_INC,
@@ -288,6 +289,8 @@ export class EmitContext {
   /** Canonical flag locals of a region: kind (`canonKind`), a, b, res, cf (inc and dec). */
   #canon: number[] = [];
   #next = -1;
+  /** Local of the string step direction (`trackDirection`), -1 when the function has none. */
+  #direction = -1;
 
   /**
    * @param b the binaryen namespace
@@ -367,6 +370,25 @@ export class EmitContext {
   /** A store to the i32 state field at byte offset `off`. */
   storeState(off: number, v: Expr): Expr {
     return this.m.i32.store(off, 4, this.c(0), v);
+  }
+  /**
+   * Gives the function a local holding the string instructions' step direction, +1 or -1 by
+   * EFLAGS.DF: read once on entry and again after each callout (the only code in a block that
+   * can change DF), instead of at every movs, stos or lods. Call right after `prologue()`.
+   */
+  trackDirection(): void {
+    this.#direction = this.tmp();
+    this.emit(this.readDirection());
+  }
+  private readDirection(): Expr {
+    const m = this.m;
+    const down = m.i32.and(this.loadState(OFF_EFLAGS), this.c(DF));
+    return m.local.set(this.#direction, m.select(down, this.c(-1), this.c(1)));
+  }
+  /** The local `trackDirection` set up: +1 with EFLAGS.DF clear, -1 with it set. */
+  get direction(): number {
+    if (this.#direction < 0) throw new Error("direction used without trackDirection()");
+    return this.#direction;
   }
   /** Statement starting the function: what the budget has left after what the caller retired. */
   prologue(): Expr {
@@ -1089,6 +1111,7 @@ export class EmitContext {
     this.stmts.push(m.local.set(L_STOP, stop));
     this.forgetRegs();
     this.stmts.push(m.if(this.get(L_STOP), m.return(this.doneAfter())));
+    if (this.#direction >= 0) this.stmts.push(this.readDirection());
   }
   // ---- regions -----------------------------------------------------------------------------
 

@@ -2,7 +2,8 @@
  * Inline string instructions, mirroring `interp/string.ts` (SDM vol. 2 MOVS, STOS, LODS, REP):
  * movs, stos and lods with 32-bit addressing and unchecked segments. The accesses come first and
  * the pointer registers change only after them, so a fault leaves the state as before the
- * instruction; the step is ±size by EFLAGS.DF, read at run time.
+ * instruction; the step is ±size by EFLAGS.DF, which the function keeps in a local
+ * (`EmitContext.trackDirection`).
  *
  * `rep movs` and `rep stos` have a fast path for the common case, checked at run time: DF clear,
  * at most REP_CHUNK iterations (what the interpreter does in one execution), source and
@@ -13,9 +14,8 @@
 
 import type { Instr } from "../../src/cpu/decode/instr.ts";
 import { REP_NONE } from "../../src/cpu/decode/instr.ts";
-import { DF } from "../../src/cpu/flags.ts";
 import { REP_CHUNK } from "../../src/cpu/interp/string.ts";
-import { EAX, ECX, EDI, ES, ESI, OFF_EFLAGS, OFF_TLB } from "../../src/cpu/state.ts";
+import { EAX, ECX, EDI, ES, ESI, OFF_TLB } from "../../src/cpu/state.ts";
 import { TLB_CODE, TLB_MMIO, TLB_USER, TLB_VALID, TLB_WRITE } from "../../src/cpu/tlb.ts";
 import { calloutWhen, capture } from "./_branch.ts";
 import type { EmitContext, Expr } from "./context.ts";
@@ -70,7 +70,7 @@ function repeat(
     const src = usesSi
       ? hostRange(ctx, ctx.let(ctx.linear(i.seg, ctx.reg32(ESI))), len, false)
       : -1;
-    const down = m.i32.and(ctx.loadState(OFF_EFLAGS), c(DF));
+    const down = m.i32.lt_s(ctx.get(ctx.direction), c(0));
     let slow = m.i32.or(
       m.i32.or(down, m.i32.gt_u(ctx.get(count), c(REP_CHUNK))),
       m.i32.eqz(ctx.get(dst)),
@@ -99,12 +99,14 @@ function inlinable(ctx: EmitContext, i: Instr, usesSi: boolean, usesDi: boolean)
   return !usesDi || (checked & (1 << ES)) === 0;
 }
 
-/** Local holding +size or -size by EFLAGS.DF. */
-function step(ctx: EmitContext, size: number): number {
-  const m = ctx.m;
-  const down = m.i32.and(ctx.loadState(OFF_EFLAGS), ctx.c(DF));
-  return ctx.let(m.select(down, ctx.c(-size), ctx.c(size)));
+/** +size or -size by EFLAGS.DF. */
+function step(ctx: EmitContext, size: number): Expr {
+  const d = ctx.get(ctx.direction);
+  return size === 1 ? d : ctx.m.i32.shl(d, ctx.c(Math.log2(size)));
 }
+
+/** Mnemonics whose inline forms step by EFLAGS.DF: a function holding one tracks it. */
+export const DIRECTION_OPS: ReadonlySet<string> = new Set(["movs", "stos", "lods"]);
 
 function sizeOf(i: Instr): number {
   return i.size1 === 0 ? 1 : i.size1;
@@ -125,7 +127,7 @@ export const STRING_EMITTERS: EmitterTable = {
     const m = ctx.m;
     const v = ctx.load(ctx.let(ctx.linear(i.seg, ctx.reg32(ESI))), size);
     ctx.store(ctx.let(ctx.linear(ES, ctx.reg32(EDI))), size, v);
-    const d = step(ctx, size);
+    const d = ctx.let(step(ctx, size));
     ctx.setReg32(ESI, m.i32.add(ctx.reg32(ESI), ctx.get(d)));
     ctx.setReg32(EDI, m.i32.add(ctx.reg32(EDI), ctx.get(d)));
     return true;
@@ -161,17 +163,15 @@ export const STRING_EMITTERS: EmitterTable = {
     const size = sizeOf(i);
     const v = ctx.let(ctx.readReg(EAX, size));
     ctx.store(ctx.let(ctx.linear(ES, ctx.reg32(EDI))), size, v);
-    const d = step(ctx, size);
-    ctx.setReg32(EDI, ctx.m.i32.add(ctx.reg32(EDI), ctx.get(d)));
+    ctx.setReg32(EDI, ctx.m.i32.add(ctx.reg32(EDI), step(ctx, size)));
     return true;
   },
   lods(ctx, i) {
     if (!inlinable(ctx, i, true, false)) return false;
     const size = sizeOf(i);
     const v = ctx.load(ctx.let(ctx.linear(i.seg, ctx.reg32(ESI))), size);
-    const d = step(ctx, size);
     ctx.writeReg(EAX, size, ctx.get(v));
-    ctx.setReg32(ESI, ctx.m.i32.add(ctx.reg32(ESI), ctx.get(d)));
+    ctx.setReg32(ESI, ctx.m.i32.add(ctx.reg32(ESI), step(ctx, size)));
     return true;
   },
 };

@@ -176,6 +176,7 @@
   (local $26 i32)
   (local $27 i32)
   (local $28 i32)
+  (local $29 i32)
   (local.set $10
    (i32.sub
     (local.get $0)
@@ -183,12 +184,24 @@
    )
   )
   (local.set $12
+   (select
+    (i32.const -1)
+    (i32.const 1)
+    (i32.and
+     (i32.load offset=36
+      (i32.const 0)
+     )
+     (i32.const 1024)
+    )
+   )
+  )
+  (local.set $13
    (i32.const 8)
   )
   (local.set $3
-   (local.get $12)
+   (local.get $13)
   )
-  (local.set $13
+  (local.set $14
    (local.get $3)
   )
   (local.set $8
@@ -207,42 +220,42 @@
    )
   )
   (if
-   (local.get $13)
+   (local.get $14)
    (then
-    (local.set $14
+    (local.set $15
      (i32.shl
-      (local.get $13)
+      (local.get $14)
       (i32.const 2)
      )
     )
-    (local.set $15
+    (local.set $16
      (local.get $9)
     )
-    (local.set $16
+    (local.set $17
      (i32.load offset=4096
       (i32.shl
        (i32.shr_u
-        (local.get $15)
+        (local.get $16)
         (i32.const 12)
        )
        (i32.const 2)
       )
      )
     )
-    (local.set $17
+    (local.set $18
      (select
       (i32.xor
        (i32.and
-        (local.get $16)
+        (local.get $17)
         (i32.const -4096)
        )
-       (local.get $15)
+       (local.get $16)
       )
       (i32.const 0)
       (i32.and
        (i32.eq
         (i32.and
-         (local.get $16)
+         (local.get $17)
          (i32.const 27)
         )
         (i32.const 3)
@@ -250,44 +263,44 @@
        (i32.le_u
         (i32.add
          (i32.and
-          (local.get $15)
+          (local.get $16)
           (i32.const 4095)
          )
-         (local.get $14)
+         (local.get $15)
         )
         (i32.const 4096)
        )
       )
      )
     )
-    (local.set $18
+    (local.set $19
      (local.get $8)
     )
-    (local.set $19
+    (local.set $20
      (i32.load offset=4096
       (i32.shl
        (i32.shr_u
-        (local.get $18)
+        (local.get $19)
         (i32.const 12)
        )
        (i32.const 2)
       )
      )
     )
-    (local.set $20
+    (local.set $21
      (select
       (i32.xor
        (i32.and
-        (local.get $19)
+        (local.get $20)
         (i32.const -4096)
        )
-       (local.get $18)
+       (local.get $19)
       )
       (i32.const 0)
       (i32.and
        (i32.eq
         (i32.and
-         (local.get $19)
+         (local.get $20)
          (i32.const 9)
         )
         (i32.const 1)
@@ -295,10 +308,10 @@
        (i32.le_u
         (i32.add
          (i32.and
-          (local.get $18)
+          (local.get $19)
           (i32.const 4095)
          )
-         (local.get $14)
+         (local.get $15)
         )
         (i32.const 4096)
        )
@@ -310,35 +323,33 @@
       (i32.or
        (i32.or
         (i32.or
-         (i32.and
-          (i32.load offset=36
-           (i32.const 0)
-          )
-          (i32.const 1024)
+         (i32.lt_s
+          (local.get $12)
+          (i32.const 0)
          )
          (i32.gt_u
-          (local.get $13)
+          (local.get $14)
           (i32.const 4096)
          )
         )
         (i32.eqz
-         (local.get $17)
+         (local.get $18)
         )
        )
        (i32.eqz
-        (local.get $20)
+        (local.get $21)
        )
       )
       (i32.and
        (i32.gt_u
-        (local.get $17)
-        (local.get $20)
+        (local.get $18)
+        (local.get $21)
        )
        (i32.lt_u
-        (local.get $17)
+        (local.get $18)
         (i32.add
-         (local.get $20)
-         (local.get $14)
+         (local.get $21)
+         (local.get $15)
         )
        )
       )
@@ -372,20 +383,20 @@
      )
     )
     (memory.copy
-     (local.get $17)
-     (local.get $20)
-     (local.get $14)
+     (local.get $18)
+     (local.get $21)
+     (local.get $15)
     )
     (local.set $8
      (i32.add
       (local.get $8)
-      (local.get $14)
+      (local.get $15)
      )
     )
     (local.set $9
      (i32.add
       (local.get $9)
-      (local.get $14)
+      (local.get $15)
      )
     )
     (local.set $3
@@ -393,13 +404,13 @@
     )
    )
   )
-  (local.set $21
+  (local.set $22
    (i32.const 5)
   )
   (local.set $3
-   (local.get $21)
+   (local.get $22)
   )
-  (local.set $22
+  (local.set $23
    (i32.const 204)
   )
   (local.set $2
@@ -409,51 +420,51 @@
      (i32.const -256)
     )
     (i32.and
-     (local.get $22)
+     (local.get $23)
      (i32.const 255)
     )
    )
   )
-  (local.set $23
+  (local.set $24
    (local.get $3)
   )
   (if
-   (local.get $23)
+   (local.get $24)
    (then
-    (local.set $24
+    (local.set $25
      (i32.shl
-      (local.get $23)
+      (local.get $24)
       (i32.const 0)
      )
     )
-    (local.set $25
+    (local.set $26
      (local.get $9)
     )
-    (local.set $26
+    (local.set $27
      (i32.load offset=4096
       (i32.shl
        (i32.shr_u
-        (local.get $25)
+        (local.get $26)
         (i32.const 12)
        )
        (i32.const 2)
       )
      )
     )
-    (local.set $27
+    (local.set $28
      (select
       (i32.xor
        (i32.and
-        (local.get $26)
+        (local.get $27)
         (i32.const -4096)
        )
-       (local.get $25)
+       (local.get $26)
       )
       (i32.const 0)
       (i32.and
        (i32.eq
         (i32.and
-         (local.get $26)
+         (local.get $27)
          (i32.const 27)
         )
         (i32.const 3)
@@ -461,10 +472,10 @@
        (i32.le_u
         (i32.add
          (i32.and
-          (local.get $25)
+          (local.get $26)
           (i32.const 4095)
          )
-         (local.get $24)
+         (local.get $25)
         )
         (i32.const 4096)
        )
@@ -474,19 +485,17 @@
     (if
      (i32.or
       (i32.or
-       (i32.and
-        (i32.load offset=36
-         (i32.const 0)
-        )
-        (i32.const 1024)
+       (i32.lt_s
+        (local.get $12)
+        (i32.const 0)
        )
        (i32.gt_u
-        (local.get $23)
+        (local.get $24)
         (i32.const 4096)
        )
       )
       (i32.eqz
-       (local.get $27)
+       (local.get $28)
       )
      )
      (then
@@ -530,17 +539,17 @@
      )
     )
     (memory.fill
-     (local.get $27)
+     (local.get $28)
      (i32.and
       (local.get $2)
       (i32.const 255)
      )
-     (local.get $24)
+     (local.get $25)
     )
     (local.set $9
      (i32.add
       (local.get $9)
-      (local.get $24)
+      (local.get $25)
      )
     )
     (local.set $3
@@ -548,7 +557,7 @@
     )
    )
   )
-  (local.set $28
+  (local.set $29
    (i32.const 8192)
   )
   (i32.store
@@ -572,7 +581,7 @@
    (then
     (i32.store offset=32
      (i32.const 0)
-     (local.get $28)
+     (local.get $29)
     )
     (return
      (i32.add
@@ -594,7 +603,7 @@
     )
     (i32.const 6)
    )
-   (local.get $28)
+   (local.get $29)
   )
  )
 )
