@@ -82,7 +82,8 @@ export interface BlockMode {
   readonly zeroBases: number;
   /**
    * CR0.PG: paging is on. TLB misses are then routine (INVLPG, CR3 loads), and a memory slow
-   * path calls the MMU in place; with paging off a miss comes once per page, and the slow path
+   * path calls the page walk in place (`jit/page_walk.ts`, which calls the MMU for what it
+   * cannot do); with paging off a miss comes once per page, and the slow path
    * leaves the block for the interpreter instead (see `leaveToInterpreter`).
    */
   readonly paging: boolean;
@@ -110,7 +111,10 @@ export const HOST = {
   cond: "cond",
   /** `() -> cf`: CF from the stored lazy record. */
   cf: "cf",
-  /** `() -> stop`: whether the run loop asked for the engine to return (after a slow read). */
+  /**
+   * `() -> stop`: whether the run loop asked for the engine to return (after a slow read). The
+   * slow paths below and this are served by the page walk in wasm (`jit/page_walk.ts`).
+   */
   stopped: "stopped",
   /** `(lin, k, done) -> value`: slow-path reads, indexed by size (1, 2, 4 bytes). */
   read: ["", "rd1", "rd2", "", "rd4"],
