@@ -342,6 +342,7 @@ function translateRegion(
   const last = [...(inner === null ? [] : [inner]), ...segments[segments.length - 1].body];
   const body = m.block(null, [
     ...preamble,
+    ...ctx.canonDefaults(),
     m.loop(REGION_LOOP, m.block(null, last)),
     m.unreachable(),
   ]);

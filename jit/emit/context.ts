@@ -293,6 +293,13 @@ export class EmitContext {
   /** Canonical flag locals of a region: kind (`canonKind`), a, b, res, cf (inc and dec). */
   #canon: number[] = [];
   #next = -1;
+  /** Locals set once to a constant (by `let`), with their values. */
+  #constants = new Map<number, number>();
+  /**
+   * Per canonical flag local after the kind, the constant every edge so far stored there, or
+   * null once some edge stored something else (see `canonDefaults`).
+   */
+  #canonConst: (number | null | undefined)[] = [];
   /** Local of the string step direction (`trackDirection`), -1 when the function has none. */
   #direction = -1;
 
@@ -361,6 +368,9 @@ export class EmitContext {
   let(e: Expr): number {
     const l = this.tmp();
     this.stmts.push(this.m.local.set(l, e));
+    if (this.b.getExpressionId(e) === this.b.ConstId) {
+      this.#constants.set(l, (this.b.getExpressionInfo(e) as unknown as { value: number }).value);
+    }
     return l;
   }
   /** Appends a statement. */
@@ -1238,10 +1248,32 @@ export class EmitContext {
     }
     if (p === null) return this.emit(m.local.set(kind, this.c(FLAGS_IN_STATE)));
     this.emit(m.local.set(kind, this.c(canonKind(p.op, p.bits))));
-    this.emit(m.local.set(a, this.get(p.a)));
-    this.emit(m.local.set(b, this.get(p.b)));
-    this.emit(m.local.set(res, this.get(p.res)));
-    if (p.cf >= 0) this.emit(m.local.set(cf, this.get(p.cf)));
+    const operands: [number, number][] = [[a, p.a], [b, p.b], [res, p.res]];
+    if (p.cf >= 0) operands.push([cf, p.cf]);
+    for (const [slot, from] of operands) {
+      this.emit(m.local.set(slot, this.get(from)));
+      const known = this.#canonConst[slot];
+      const value = this.#constants.get(from);
+      this.#canonConst[slot] = known === undefined
+        ? (value ?? null)
+        : known === value
+        ? known
+        : null;
+    }
+  }
+
+  /**
+   * Statements for the region's start giving each canonical operand local the constant every
+   * edge stores there, when there is one. The locals are read only after an edge stored them
+   * (the kind says the state holds the flags until then), so the start value is free; making it
+   * that constant lets V8 see one value instead of a loop phi of two.
+   */
+  canonDefaults(): Expr[] {
+    const out: Expr[] = [];
+    this.#canonConst.forEach((v, slot) => {
+      if (typeof v === "number") out.push(this.m.local.set(slot, this.c(v)));
+    });
+    return out;
   }
 
   #save(): SavedState {

@@ -241,6 +241,9 @@
   (local.set $17
    (global.get $start)
   )
+  (local.set $14
+   (i32.const 1)
+  )
   (loop $label
    (block $block2
     (block $block1

@@ -229,6 +229,9 @@
   (local.set $12
    (i32.const -2)
   )
+  (local.set $14
+   (i32.const 1)
+  )
   (loop $label
    (local.set $18
     (i32.add

@@ -249,6 +249,9 @@
   (local.set $17
    (global.get $start)
   )
+  (local.set $14
+   (i32.const 1)
+  )
   (loop
    (block $block
     (block $block1
