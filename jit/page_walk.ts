@@ -10,9 +10,8 @@
  * cache misses lined up one after another.
  */
 
-import type { Binaryen } from "./emit/context.ts";
+import { type Binaryen, HOST } from "./emit/context.ts";
 import { MEMORY_IMPORT } from "./translate.ts";
-import { HOST } from "./emit/context.ts";
 import {
   OFF_CODE_MAP,
   OFF_CPL,
@@ -39,7 +38,7 @@ export interface SlowAccess {
   wr4: (lin: number, v: number, site: number, done: number) => number;
 }
 
-/** The walker's exports: the same six functions, plus `stopped` (see `STOP_WORD`). */
+/** The walker's exports: the same six functions, plus `stopped` (see `buildWalker`). */
 export type WalkerExports = SlowAccess & { stopped: () => number };
 
 /** Page-table entry bits (SDM vol. 3A, 4.3). */
