@@ -193,7 +193,7 @@ export class JitEngine {
   readonly #table = new WebAssembly.Table({ element: "anyfunc", initial: 1024 });
   readonly #jumps: JumpCache;
   #faultDone = 0;
-  /** Whether the page walker serves the slow paths (built with the first module). */
+  /** Whether the page walker serves the slow paths (built with the first paging module). */
   #walking = false;
   readonly #stats = {
     blocksCompiled: 0,
@@ -524,7 +524,8 @@ export class JitEngine {
    */
   #compile(planned: Planned[]): CompiledBlock[] {
     const t0 = performance.now();
-    if (!this.#walking) {
+    // Only blocks compiled with paging on call the slow paths the walker serves.
+    if (!this.#walking && planned.some((p) => p.mode.paging)) {
       this.#useWalker(this.#b!);
       this.#walking = true;
     }
@@ -641,7 +642,8 @@ export class JitEngine {
 
   /**
    * Puts the page walker in front of the slow-path reads and writes of every module compiled
-   * from now on (all of them: it is built before the first).
+   * from now on: all that call them, since it is built before the first with paging on (it
+   * costs 5–50 ms, which a guest that never pages does without).
    */
   #useWalker(b: Binaryen): void {
     const h = this.#imports.h as unknown as WalkerExports;
