@@ -25,7 +25,17 @@ import {
   RAM_BASE,
   TLB_TRACKED_MAX,
 } from "../src/cpu/state.ts";
-import { CR4_PGE, CR4_PSE } from "../src/cpu/mmu.ts";
+import {
+  CR4_PGE,
+  CR4_PSE,
+  PDE_PS,
+  PTE_A,
+  PTE_D,
+  PTE_G,
+  PTE_P,
+  PTE_RW,
+  PTE_US,
+} from "../src/cpu/mmu.ts";
 import { TLB_CODE, TLB_GLOBAL, TLB_USER, TLB_VALID, TLB_WRITE } from "../src/cpu/tlb.ts";
 
 /** The host functions the walker stands in front of, with their JS signatures. */
@@ -40,9 +50,6 @@ export interface SlowAccess {
 
 /** The walker's exports: the same six functions, plus `stopped` (see `buildWalker`). */
 export type WalkerExports = SlowAccess & { stopped: () => number };
-
-/** Page-table entry bits (SDM vol. 3A, 4.3). */
-const P = 1, RW = 2, US = 4, A = 0x20, D = 0x40, PS = 0x80, G = 0x100;
 
 /** One signed i32 constant. */
 const k = (n: number): string => `(i32.const ${n | 0})`;
@@ -99,8 +106,8 @@ function walkerText(ramSize: number, stopWord: number): string {
       (i32.shl (i32.shr_u (local.get $lin) ${k(22)}) ${k(2)})))
     (if (i32.gt_u (local.get $pdeAddr) ${k(ramSize - 4)}) (then (return ${k(0)})))
     (local.set $pde (i32.load offset=${RAM_BASE} (local.get $pdeAddr)))
-    (if (i32.eqz (i32.and (local.get $pde) ${k(P)})) (then (return ${k(0)})))
-    (if (i32.and (i32.ne (i32.and (local.get $pde) ${k(PS)}) ${k(0)})
+    (if (i32.eqz (i32.and (local.get $pde) ${k(PTE_P)})) (then (return ${k(0)})))
+    (if (i32.and (i32.ne (i32.and (local.get $pde) ${k(PDE_PS)}) ${k(0)})
           (i32.ne (i32.and (local.get $cr4) ${k(CR4_PSE)}) ${k(0)}))
       (then
         ;; A 4 MiB page: the directory entry is the leaf.
@@ -114,13 +121,13 @@ function walkerText(ramSize: number, stopWord: number): string {
           (i32.shl (i32.and (i32.shr_u (local.get $lin) ${k(12)}) ${k(0x3ff)}) ${k(2)})))
         (if (i32.gt_u (local.get $leafAddr) ${k(ramSize - 4)}) (then (return ${k(0)})))
         (local.set $leaf (i32.load offset=${RAM_BASE} (local.get $leafAddr)))
-        (if (i32.eqz (i32.and (local.get $leaf) ${k(P)})) (then (return ${k(0)})))
+        (if (i32.eqz (i32.and (local.get $leaf) ${k(PTE_P)})) (then (return ${k(0)})))
         (local.set $rights (i32.and (local.get $pde) (local.get $leaf)))
         (local.set $phys (i32.and (local.get $leaf) ${k(~0xfff)}))))
     ;; Faults, and writes that only CR0.WP=0 allows, are the JS walk's.
-    (if (i32.and (local.get $user) (i32.eqz (i32.and (local.get $rights) ${k(US)})))
+    (if (i32.and (local.get $user) (i32.eqz (i32.and (local.get $rights) ${k(PTE_US)})))
       (then (return ${k(0)})))
-    (if (i32.and (local.get $write) (i32.eqz (i32.and (local.get $rights) ${k(RW)})))
+    (if (i32.and (local.get $write) (i32.eqz (i32.and (local.get $rights) ${k(PTE_RW)})))
       (then (return ${k(0)})))
     (if (i32.ge_u (local.get $phys) ${k(ramSize)}) (then (return ${k(0)})))
     ;; A write to translated code must invalidate it.
@@ -128,28 +135,28 @@ function walkerText(ramSize: number, stopWord: number): string {
     (if (i32.and (local.get $write) (i32.ne (local.get $isCode) ${k(0)})) (then (return ${k(0)})))
     ;; Accessed and dirty bits, unless a table page holds code (its write must invalidate it).
     (local.set $upd (i32.or (local.get $leaf)
-      (select ${k(A | D)} ${k(A)} (local.get $write))))
+      (select ${k(PTE_A | PTE_D)} ${k(PTE_A)} (local.get $write))))
     (local.set $pdeA (i32.and (i32.ne (local.get $leafAddr) (local.get $pdeAddr))
-      (i32.eqz (i32.and (local.get $pde) ${k(A)}))))
+      (i32.eqz (i32.and (local.get $pde) ${k(PTE_A)}))))
     (local.set $leafAD (i32.ne (local.get $upd) (local.get $leaf)))
     (if (local.get $pdeA)
       (then (if (call $code (local.get $pdeAddr)) (then (return ${k(0)})))))
     (if (local.get $leafAD)
       (then (if (call $code (local.get $leafAddr)) (then (return ${k(0)})))))
     (if (local.get $pdeA) (then
-      (i32.store offset=${RAM_BASE} (local.get $pdeAddr) (i32.or (local.get $pde) ${k(A)}))))
+      (i32.store offset=${RAM_BASE} (local.get $pdeAddr) (i32.or (local.get $pde) ${k(PTE_A)}))))
     (if (local.get $leafAD) (then
       (i32.store offset=${RAM_BASE} (local.get $leafAddr) (local.get $upd))))
     ;; The entry, as \`Mmu.translate\` builds it.
     (local.set $flags ${k(TLB_VALID)})
-    (if (i32.and (local.get $rights) ${k(US)})
+    (if (i32.and (local.get $rights) ${k(PTE_US)})
       (then (local.set $flags (i32.or (local.get $flags) ${k(TLB_USER)}))))
-    (if (i32.and (i32.ne (i32.and (local.get $leaf) ${k(G)}) ${k(0)})
+    (if (i32.and (i32.ne (i32.and (local.get $leaf) ${k(PTE_G)}) ${k(0)})
           (i32.ne (i32.and (local.get $cr4) ${k(CR4_PGE)}) ${k(0)}))
       (then (local.set $flags (i32.or (local.get $flags) ${k(TLB_GLOBAL)}))))
     ;; Writable only once dirty: the first write must set D.
-    (if (i32.and (i32.ne (i32.and (local.get $rights) ${k(RW)}) ${k(0)})
-          (i32.ne (i32.and (local.get $upd) ${k(D)}) ${k(0)}))
+    (if (i32.and (i32.ne (i32.and (local.get $rights) ${k(PTE_RW)}) ${k(0)})
+          (i32.ne (i32.and (local.get $upd) ${k(PTE_D)}) ${k(0)}))
       (then (local.set $flags (i32.or (local.get $flags) ${k(TLB_WRITE)}))))
     (if (local.get $isCode) (then (local.set $flags (i32.or (local.get $flags) ${k(TLB_CODE)}))))
     (local.set $entry (i32.or

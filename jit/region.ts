@@ -44,6 +44,11 @@ export interface RegionPlan {
    * loop becomes a wasm loop of its own, and its members after the head have no entry.
    */
   readonly loopEnds: readonly number[];
+  /**
+   * Per member, whether it lies inside an inner loop after its head: such a member has no entry
+   * of its own (no stub, no compiled block), because the region's dispatch cannot branch there.
+   */
+  readonly hidden: readonly boolean[];
 }
 
 /** Reads the i32 at an address of the code's page, or null when it is elsewhere. */
@@ -234,7 +239,7 @@ export function formRegion(
   });
   const flagsLive = blocks.map((p) => flagsReadFirst(p.instrs));
   const loopEnds = innerLoops(blocks, edges, indirect, returnSites);
-  return { blocks, edges, flagsLive, loops, indirect, loopEnds };
+  return { blocks, edges, flagsLive, loops, indirect, loopEnds, hidden: hiddenMembers(loopEnds) };
 }
 
 function reversePostOrder(
@@ -387,7 +392,7 @@ export function carryDeadAfter(instrs: readonly Instr[], k: number): boolean {
  * member after j is reached only from earlier members of j..k or itself and is no call's return
  * site (a return comes from outside the region). Then the loop has one way in, its back edges
  * branch straight to its head instead of through the region's dispatch, and its other members
- * need no entry of their own (see `hiddenMembers`). Loops found this way never overlap.
+ * need no entry of their own (`RegionPlan.hidden`). Loops found this way never overlap.
  */
 function innerLoops(
   blocks: readonly BlockPlan[],
@@ -417,13 +422,8 @@ function innerLoops(
   return ends;
 }
 
-/**
- * Per member, whether it lies inside an inner loop after its head: such a member has no entry of
- * its own, because the region's dispatch cannot branch into the loop.
- * @param ends the region's `loopEnds`
- * @returns per member, whether it is hidden
- */
-export function hiddenMembers(ends: readonly number[]): boolean[] {
+/** `RegionPlan.hidden` of the inner loops `ends` (`RegionPlan.loopEnds`). */
+function hiddenMembers(ends: readonly number[]): boolean[] {
   const hidden = new Array<boolean>(ends.length).fill(false);
   ends.forEach((k, j) => {
     for (let x = j + 1; x <= k; x++) hidden[x] = true;

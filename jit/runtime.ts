@@ -30,7 +30,7 @@ import { type Binaryen, type BlockMode, modeKey, SITE_SHIFT } from "./emit/conte
 import { JumpCache, OFF_INTERPRET_NEXT, OFF_READ_STOP } from "./jump_cache.ts";
 import { buildWalker, type WalkerExports } from "./page_walk.ts";
 import { type BlockPlan, planBlock } from "./plan.ts";
-import { formRegion, hiddenMembers } from "./region.ts";
+import { formRegion } from "./region.ts";
 import { loadBinaryen, loadedBinaryen } from "./binaryen_load.ts";
 import { CsReader, PlanReader } from "./plan_reader.ts";
 import {
@@ -532,8 +532,8 @@ export class JitEngine {
     let nextId = this.#byId.length;
     const batch = planned.map((p) => {
       const members = p.region?.blocks ?? [p.plan];
-      // Members inside an inner loop have no entry, so no function (see `hiddenMembers`).
-      const hidden = p.region === undefined ? [false] : hiddenMembers(p.region.loopEnds);
+      // Members inside an inner loop have no entry, so no function (`RegionPlan.hidden`).
+      const hidden = p.region?.hidden ?? [false];
       const ids = members.map((_, k) => hidden[k] ? -1 : nextId++);
       const sites = members.map((plan) => this.#sites.push({ plan, owner: null }) - 1);
       return { ...p, id: ids[0], ids, sites, members, hidden };
@@ -682,7 +682,8 @@ export class JitEngine {
         },
         cond: (cc: number): number => (cpu.condition(cc) ? 1 : 0),
         cf: (): number => (cpu.cf() ? 1 : 0),
-        // Until the page walker stands in front of the reads (`#useWalker`).
+        // Only modules compiled with paging on call this, and the walker's `stopped` replaces it
+        // before the first of them (`#useWalker`); the others need it only to link.
         stopped: (): number => (cpu.stopRequested ? 1 : 0),
         rd1: (lin: number, site: number, done: number): number => {
           at(site, done);

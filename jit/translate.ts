@@ -50,7 +50,7 @@ import {
   MODE_BITS,
 } from "./jump_cache.ts";
 import type { BlockPlan } from "./plan.ts";
-import { hiddenMembers, type RegionPlan } from "./region.ts";
+import type { RegionPlan } from "./region.ts";
 
 /** Name of the imported shared memory (module "e"). */
 export const MEMORY_IMPORT = "mem";
@@ -160,9 +160,8 @@ export function translateBlocks(
       } else {
         const impl = `r${j}`;
         m.addFunction(impl, t(2), i32, vars, body);
-        const hidden = hiddenMembers(src.region!.loopEnds);
         for (let k = 0; k < members; k++) {
-          if (hidden[k]) continue;
+          if (src.region!.hidden[k]) continue;
           const stub = m.block(null, [
             m.global.set(REGION_START, m.i32.const(k)),
             m.return_call(impl, [m.local.get(0, i32), m.local.get(1, i32)], i32),
@@ -318,7 +317,7 @@ function translateRegion(
   ctx.finish();
   let inner: Expr | null = null;
   if (table) {
-    const dispatch = m.block(UNREACHABLE_MEMBER, [ctx.dispatch(hiddenMembers(loopEnds!))]);
+    const dispatch = m.block(UNREACHABLE_MEMBER, [ctx.dispatch(region.hidden)]);
     inner = m.block(memberLabel(0), [dispatch, m.unreachable()]);
   }
   // Member j's code, or the wasm loop around an inner loop's members j..k: its members after

@@ -1253,12 +1253,8 @@ export class EmitContext {
     for (const [slot, from] of operands) {
       this.emit(m.local.set(slot, this.get(from)));
       const known = this.#canonConst[slot];
-      const value = this.#constants.get(from);
-      this.#canonConst[slot] = known === undefined
-        ? (value ?? null)
-        : known === value
-        ? known
-        : null;
+      const value = this.#constants.get(from) ?? null;
+      this.#canonConst[slot] = known === undefined || known === value ? value : null;
     }
   }
 

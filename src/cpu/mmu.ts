@@ -24,19 +24,19 @@ import {
 import { TLB_CODE, TLB_GLOBAL, TLB_MMIO, TLB_ROM, TLB_USER, TLB_VALID, TLB_WRITE } from "./tlb.ts";
 
 /** Page-table entry: present. */
-const PTE_P = 1 << 0;
+export const PTE_P = 1 << 0;
 /** Page-table entry: writable. */
-const PTE_RW = 1 << 1;
+export const PTE_RW = 1 << 1;
 /** Page-table entry: user accessible. */
-const PTE_US = 1 << 2;
+export const PTE_US = 1 << 2;
 /** Page-table entry: accessed. */
-const PTE_A = 1 << 5;
+export const PTE_A = 1 << 5;
 /** Page-table entry: dirty. */
-const PTE_D = 1 << 6;
+export const PTE_D = 1 << 6;
 /** Page-directory entry: 4 MiB page. */
-const PDE_PS = 1 << 7;
+export const PDE_PS = 1 << 7;
 /** Page-table entry: global. */
-const PTE_G = 1 << 8;
+export const PTE_G = 1 << 8;
 /** CR4.PSE: 4 MiB pages. */
 export const CR4_PSE = 1 << 4;
 /** CR4.PGE: global pages. */

@@ -6,7 +6,6 @@ import {
   carryDeadAfter,
   flagsReadFirst,
   formRegion,
-  hiddenMembers,
   successors,
   tableTargets,
 } from "../../jit/region.ts";
@@ -62,7 +61,7 @@ Deno.test("formRegion() gives a two-block loop with one way in a wasm loop; its 
   assert.equal(heads.length, 1, "one inner loop");
   const [j] = heads;
   assert.deepEqual(new Set(eips.slice(j, ends[j] + 1)), new Set([10, 14]));
-  const hidden = hiddenMembers(ends);
+  const hidden = region.hidden;
   assert.deepEqual(
     eips.filter((_, x) => hidden[x]),
     [eips[ends[j]]],
