@@ -27,7 +27,8 @@ import { CS, DS, OFF_A20_MASK, RAM_BASE } from "../src/cpu/state.ts";
 import { TLB_MMIO, TLB_USER, TLB_VALID } from "../src/cpu/tlb.ts";
 import { BlockCache, type CompiledBlock } from "./cache.ts";
 import { type Binaryen, type BlockMode, modeKey, SITE_SHIFT } from "./emit/context.ts";
-import { JumpCache, OFF_INTERPRET_NEXT, OFF_READ_STOP } from "./jump_cache.ts";
+import { JumpCache, OFF_INTERPRET_NEXT, OFF_READ_STOP, OFF_VECTOR_GROUPS } from "./jump_cache.ts";
+import { LANES } from "./vector_plan.ts";
 import { buildWalker, type WalkerExports } from "./page_walk.ts";
 import { type BlockPlan, planBlock } from "./plan.ts";
 import { formRegion } from "./region.ts";
@@ -45,6 +46,8 @@ import {
 const INTERPRET_NEXT_INDEX = OFF_INTERPRET_NEXT >> 2;
 /** `OFF_READ_STOP` as an index of the CPU's i32 view. */
 const READ_STOP_INDEX = OFF_READ_STOP >> 2;
+/** `OFF_VECTOR_GROUPS` as an index of the CPU's i32 view. */
+const VECTOR_GROUPS_INDEX = OFF_VECTOR_GROUPS >> 2;
 
 /** Tuning of the JIT. */
 export interface JitOptions {
@@ -63,6 +66,12 @@ export interface JitOptions {
    * @default 32
    */
   batch?: number;
+  /**
+   * Run qualifying counted loops four iterations at a time in SIMD lanes where their memory
+   * allows it (`vector_plan.ts`); false compiles them one iteration at a time only.
+   * @default true
+   */
+  vectorize?: boolean;
   /**
    * Return from `create()` at once and interpret until binaryen has loaded (about a second the
    * first time in a process), instead of waiting for it: short guests never wait for the JIT.
@@ -93,6 +102,8 @@ export interface JitStats {
   interpretedInstructions: number;
   /** Instructions retired by compiled blocks. */
   jittedInstructions: number;
+  /** Loop iterations compiled code ran four at a time in SIMD lanes (part of `jittedInstructions`). */
+  vectorIterations: number;
 }
 
 /** Entry counts are dropped past this many distinct entries (a crude bound on memory). */
@@ -178,6 +189,7 @@ export class JitEngine {
   readonly #threshold: number;
   readonly #maxBlocks: number;
   readonly #batch: number;
+  readonly #vectorize: boolean;
   readonly #cache = new BlockCache();
   readonly #counts = new Map<number, number>();
   readonly #warm = new Map<number, WarmEntry>();
@@ -205,6 +217,7 @@ export class JitEngine {
     modulesCompiled: 0,
     interpretedInstructions: 0,
     jittedInstructions: 0,
+    vectorIterations: 0,
   };
 
   private constructor(cpu: Cpu, interp: Interpreter, b: Binaryen | null, options: JitOptions) {
@@ -214,6 +227,7 @@ export class JitEngine {
     this.#threshold = Math.max(0, options.threshold ?? 50);
     this.#maxBlocks = Math.max(1, options.maxBlocks ?? 16384);
     this.#batch = Math.max(1, options.batch ?? 32);
+    this.#vectorize = options.vectorize ?? true;
     this.#planReader = new PlanReader(cpu.u8);
     this.#csReader = new CsReader(cpu);
     this.#jumps = new JumpCache(cpu.i32);
@@ -256,11 +270,19 @@ export class JitEngine {
 
   /** Counters, with callouts grouped by mnemonic. */
   get stats(): JitStats {
+    this.#foldVectorGroups();
     const callouts: Record<string, number> = {};
     this.#calloutsById.forEach((n, id) => {
       if (n !== 0) callouts[OPS[id].mnemonic] = (callouts[OPS[id].mnemonic] ?? 0) + n;
     });
     return { ...this.#stats, callouts };
+  }
+
+  /** Moves the groups compiled code counted in memory into the statistics (before they wrap). */
+  #foldVectorGroups(): void {
+    const i32 = this.#cpu.i32;
+    this.#stats.vectorIterations += (i32[VECTOR_GROUPS_INDEX] >>> 0) * LANES;
+    i32[VECTOR_GROUPS_INDEX] = 0;
   }
 
   /** Throws away every compiled block and entry count (after the host rewrote guest memory). */
@@ -289,6 +311,7 @@ export class JitEngine {
       if (this.#firstRun === 0) this.#firstRun = now;
       else if (now - this.#firstRun >= BACKGROUND_LOAD_DELAY_MS) void this.ready;
     }
+    this.#foldVectorGroups();
     let retired = 0;
     cpu.stopRequested = false;
     while (retired < budget) {
@@ -536,7 +559,7 @@ export class JitEngine {
       const hidden = p.region?.hidden ?? [false];
       const ids = members.map((_, k) => hidden[k] ? -1 : nextId++);
       const sites = members.map((plan) => this.#sites.push({ plan, owner: null }) - 1);
-      return { ...p, id: ids[0], ids, sites, members, hidden };
+      return { ...p, id: ids[0], ids, sites, members, hidden, vectorize: this.#vectorize };
     });
     if (nextId > this.#table.length) {
       this.#table.grow(Math.max(nextId - this.#table.length, 1024));

@@ -51,6 +51,8 @@ import {
 } from "./jump_cache.ts";
 import type { BlockPlan } from "./plan.ts";
 import type { RegionPlan } from "./region.ts";
+import { planVector } from "./vector_plan.ts";
+import { vectorEntry } from "./emit/vector.ts";
 
 /** Name of the imported shared memory (module "e"). */
 export const MEMORY_IMPORT = "mem";
@@ -86,6 +88,11 @@ export interface BlockSource {
   readonly id: number;
   /** The loop it heads, compiled into the same function (`region.blocks[0]` is `plan`). */
   readonly region?: RegionPlan;
+  /**
+   * Give the region's self-loops a vector entry where they qualify (`vector_plan.ts`).
+   * @default true
+   */
+  readonly vectorize?: boolean;
   /** Numbers naming each block (of the region, or the one block) in host calls; default [id]. */
   readonly sites?: readonly number[];
   /**
@@ -129,7 +136,7 @@ export function translateBlocks(
   try {
     m.setFeatures(
       b.Features.MVP | b.Features.SignExt | b.Features.TailCall | b.Features.BulkMemory |
-        b.Features.MutableGlobals | b.Features.Multivalue,
+        b.Features.MutableGlobals | b.Features.Multivalue | b.Features.SIMD128,
     );
     m.setMemory(1, 65536, null, [], false, false, "0");
     m.addMemoryImport("0", "e", MEMORY_IMPORT);
@@ -308,11 +315,20 @@ function translateRegion(
   });
   const preamble = ctx.stmts.splice(0);
   let count = 0;
+  // A vector entry runs where its self-loop is entered from outside: before the member's wasm
+  // loop, or before the region's loop when the self-loop is the region.
+  let regionEntry: Expr[] = [];
   const code: Expr[][] = blocks.map((plan, j) => {
-    ctx.enterMember(j, plan, src.sites?.[j] ?? src.id);
+    const site = src.sites?.[j] ?? src.id;
+    ctx.enterMember(j, plan, site);
+    const vector = src.vectorize !== false && (!table || selfLoops![j]) ? planVector(plan) : null;
+    const entry = vector === null ? null : vectorEntry(ctx, vector, plan, j);
+    if (entry !== null) ctx.enterMember(j, plan, site);
     count += emitInstrs(ctx);
     const stmts = ctx.stmts.splice(0);
-    return selfLoops?.[j] ? [m.loop(selfLoopLabel(j), m.block(null, stmts))] : stmts;
+    const before = entry === null ? [] : [entry];
+    if (!table) regionEntry = before;
+    return selfLoops?.[j] ? [...before, m.loop(selfLoopLabel(j), m.block(null, stmts))] : stmts;
   });
   ctx.finish();
   let inner: Expr | null = null;
@@ -342,6 +358,7 @@ function translateRegion(
   const body = m.block(null, [
     ...preamble,
     ...ctx.canonDefaults(),
+    ...regionEntry,
     m.loop(REGION_LOOP, m.block(null, last)),
     m.unreachable(),
   ]);

@@ -359,6 +359,11 @@ export class EmitContext {
   get64(l: number): Expr {
     return this.m.local.get(l, this.b.i64);
   }
+  /** Allocates a fresh v128 local. */
+  tmpV128(): number {
+    this.#vars.push(this.b.v128);
+    return FIRST_TEMP + this.#vars.length - 1;
+  }
   /** Allocates a fresh i32 local. */
   tmp(): number {
     this.#vars.push(this.b.i32);
@@ -403,6 +408,14 @@ export class EmitContext {
   get direction(): number {
     if (this.#direction < 0) throw new Error("direction used without trackDirection()");
     return this.#direction;
+  }
+  /** The local counting down the instructions the budget has left (an edge checks it). */
+  get budgetLeft(): number {
+    return L_LEFT;
+  }
+  /** The local that is non-zero once the run loop asked the function to return. */
+  get stopRequested(): number {
+    return L_STOP;
   }
   /** Statement starting the function: what the budget has left after what the caller retired. */
   prologue(): Expr {
@@ -964,9 +977,7 @@ export class EmitContext {
    */
   private fastAccess(e: number, lin: number, size: number, write: boolean): Expr {
     const m = this.m;
-    const u = this.mode.user ? TLB_USER : 0;
-    const mask = write ? TLB_VALID | TLB_WRITE | TLB_MMIO | TLB_CODE | u : TLB_VALID | TLB_MMIO | u;
-    const want = write ? TLB_VALID | TLB_WRITE | u : TLB_VALID | u;
+    const { mask, want } = this.#accessBits(write);
     let bits = m.i32.and(this.get(e), this.c(mask));
     if (size > 1) {
       const last = m.i32.add(this.get(lin), this.c(size - 1));
@@ -974,6 +985,23 @@ export class EmitContext {
       bits = m.i32.or(bits, crossed);
     }
     return m.i32.eq(bits, this.c(want));
+  }
+
+  /** The TLB entry bits a fast access tests (`mask`) and needs (`want`). */
+  #accessBits(write: boolean): { mask: number; want: number } {
+    const u = this.mode.user ? TLB_USER : 0;
+    const mask = write ? TLB_VALID | TLB_WRITE | TLB_MMIO | TLB_CODE | u : TLB_VALID | TLB_MMIO | u;
+    return { mask, want: write ? TLB_VALID | TLB_WRITE | u : TLB_VALID | u };
+  }
+  /**
+   * Whether the TLB entry of linear page number `page` lets a write go straight to host memory
+   * (as a store's fast path requires, the page end aside).
+   */
+  pageWritable(page: Expr): Expr {
+    const m = this.m;
+    const { mask, want } = this.#accessBits(true);
+    const e = m.i32.load(OFF_TLB, 4, m.i32.shl(page, this.c(2)));
+    return m.i32.eq(m.i32.and(e, this.c(mask)), this.c(want));
   }
 
   // ---- operands (mirrors interp/operands.ts) -----------------------------------------------
@@ -1234,6 +1262,14 @@ export class EmitContext {
   dispatch(hidden: readonly boolean[]): Expr {
     const names = hidden.map((h, j) => h ? UNREACHABLE_MEMBER : memberLabel(j));
     return this.m.switch(names, names[0], this.get(this.#next));
+  }
+
+  /**
+   * Emits what hands the pending flag record to member j as its entry expects it (in the
+   * canonical locals, or in the state), as an edge into j does.
+   */
+  handFlagsTo(j: number): void {
+    this.#flagsInto(j);
   }
 
   #flagsInto(j: number): void {

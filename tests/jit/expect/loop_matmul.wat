@@ -185,6 +185,24 @@
   (local $35 i32)
   (local $36 i32)
   (local $37 i32)
+  (local $38 i32)
+  (local $39 i32)
+  (local $40 i32)
+  (local $41 i32)
+  (local $42 i32)
+  (local $43 i32)
+  (local $44 i32)
+  (local $45 i32)
+  (local $46 i32)
+  (local $47 i32)
+  (local $48 i32)
+  (local $49 i32)
+  (local $50 i32)
+  (local $51 i32)
+  (local $52 i32)
+  (local $53 i32)
+  (local $54 v128)
+  (local $55 v128)
   (local.set $10
    (i32.sub
     (local.get $0)
@@ -237,8 +255,351 @@
   (local.set $14
    (i32.const 64)
   )
-  (loop $label
-   (local.set $18
+  (local.set $18
+   (i32.sub
+    (i32.const 64)
+    (local.get $2)
+   )
+  )
+  (local.set $19
+   (select
+    (i32.div_u
+     (local.get $18)
+     (i32.const 1)
+    )
+    (i32.const 0)
+    (i32.and
+     (i32.eqz
+      (i32.rem_u
+       (local.get $18)
+       (i32.const 1)
+      )
+     )
+     (i32.ne
+      (local.get $18)
+      (i32.const 0)
+     )
+    )
+   )
+  )
+  (local.set $20
+   (select
+    (i32.shr_u
+     (i32.sub
+      (local.get $19)
+      (i32.const 1)
+     )
+     (i32.const 2)
+    )
+    (i32.const 0)
+    (local.get $19)
+   )
+  )
+  (local.set $21
+   (select
+    (i32.const 0)
+    (i32.div_u
+     (i32.sub
+      (local.get $10)
+      (i32.const 6)
+     )
+     (i32.const 24)
+    )
+    (i32.lt_u
+     (local.get $10)
+     (i32.const 6)
+    )
+   )
+  )
+  (local.set $20
+   (select
+    (local.get $21)
+    (local.get $20)
+    (i32.lt_u
+     (local.get $21)
+     (local.get $20)
+    )
+   )
+  )
+  (local.set $22
+   (i32.const 262144)
+  )
+  (local.set $20
+   (select
+    (local.get $22)
+    (local.get $20)
+    (i32.lt_u
+     (local.get $22)
+     (local.get $20)
+    )
+   )
+  )
+  (local.set $20
+   (select
+    (i32.const 0)
+    (local.get $20)
+    (local.get $11)
+   )
+  )
+  (local.set $23
+   (i32.shl
+    (local.get $20)
+    (i32.const 4)
+   )
+  )
+  (local.set $24
+   (i32.add
+    (i32.add
+     (i32.const 1135712)
+     (local.get $8)
+    )
+    (i32.mul
+     (local.get $2)
+     (i32.const 4)
+    )
+   )
+  )
+  (local.set $25
+   (i32.add
+    (i32.add
+     (i32.const 1119328)
+     (local.get $3)
+    )
+    (i32.mul
+     (local.get $2)
+     (i32.const 4)
+    )
+   )
+  )
+  (local.set $26
+   (i32.ne
+    (local.get $20)
+    (i32.const 0)
+   )
+  )
+  (local.set $26
+   (i32.and
+    (local.get $26)
+    (i32.le_u
+     (local.get $24)
+     (i32.sub
+      (i32.const 4194304)
+      (local.get $23)
+     )
+    )
+   )
+  )
+  (local.set $26
+   (i32.and
+    (local.get $26)
+    (i32.le_u
+     (local.get $25)
+     (i32.sub
+      (i32.const 4194304)
+      (local.get $23)
+     )
+    )
+   )
+  )
+  (local.set $26
+   (i32.and
+    (local.get $26)
+    (i32.ge_u
+     (i32.sub
+      (i32.sub
+       (local.get $25)
+       (local.get $24)
+      )
+      (i32.const 1)
+     )
+     (i32.const 15)
+    )
+   )
+  )
+  (local.set $27
+   (i32.shr_u
+    (local.get $25)
+    (i32.const 12)
+   )
+  )
+  (local.set $28
+   (i32.shr_u
+    (i32.sub
+     (i32.add
+      (local.get $25)
+      (local.get $23)
+     )
+     (i32.const 1)
+    )
+    (i32.const 12)
+   )
+  )
+  (if
+   (local.get $26)
+   (then
+    (block $block
+     (loop $label
+      (if
+       (i32.eqz
+        (i32.eq
+         (i32.and
+          (i32.load offset=4096
+           (i32.shl
+            (local.get $27)
+            (i32.const 2)
+           )
+          )
+          (i32.const 27)
+         )
+         (i32.const 3)
+        )
+       )
+       (then
+        (local.set $26
+         (i32.const 0)
+        )
+        (br $block)
+       )
+      )
+      (local.set $27
+       (i32.add
+        (local.get $27)
+        (i32.const 1)
+       )
+      )
+      (br_if $label
+       (i32.le_u
+        (local.get $27)
+        (local.get $28)
+       )
+      )
+     )
+    )
+   )
+  )
+  (if
+   (local.get $26)
+   (then
+    (local.set $29
+     (local.get $2)
+    )
+    (local.set $30
+     (local.get $20)
+    )
+    (local.set $55
+     (i32x4.splat
+      (local.get $9)
+     )
+    )
+    (loop $label1
+     (local.set $54
+      (v128.load offset=8388608 align=4
+       (local.get $24)
+      )
+     )
+     (local.set $54
+      (i32x4.mul
+       (local.get $54)
+       (local.get $55)
+      )
+     )
+     (v128.store offset=8388608 align=4
+      (local.get $25)
+      (i32x4.add
+       (v128.load offset=8388608 align=4
+        (local.get $25)
+       )
+       (local.get $54)
+      )
+     )
+     (local.set $24
+      (i32.add
+       (local.get $24)
+       (i32.const 16)
+      )
+     )
+     (local.set $25
+      (i32.add
+       (local.get $25)
+       (i32.const 16)
+      )
+     )
+     (local.set $29
+      (i32.add
+       (local.get $29)
+       (i32.const 4)
+      )
+     )
+     (local.set $30
+      (i32.sub
+       (local.get $30)
+       (i32.const 1)
+      )
+     )
+     (br_if $label1
+      (local.get $30)
+     )
+    )
+    (local.set $2
+     (i32.add
+      (local.get $2)
+      (i32.mul
+       (local.get $20)
+       (i32.const 4)
+      )
+     )
+    )
+    (local.set $4
+     (i32x4.extract_lane 3
+      (local.get $54)
+     )
+    )
+    (local.set $10
+     (i32.sub
+      (local.get $10)
+      (i32.mul
+       (local.get $20)
+       (i32.const 24)
+      )
+     )
+    )
+    (local.set $31
+     (local.get $2)
+    )
+    (local.set $32
+     (i32.const 64)
+    )
+    (local.set $33
+     (i32.sub
+      (local.get $31)
+      (local.get $32)
+     )
+    )
+    (local.set $12
+     (i32.const 8195)
+    )
+    (local.set $13
+     (local.get $31)
+    )
+    (local.set $14
+     (local.get $32)
+    )
+    (local.set $15
+     (local.get $33)
+    )
+    (i32.store offset=4329480
+     (i32.const 0)
+     (i32.add
+      (i32.load offset=4329480
+       (i32.const 0)
+      )
+      (local.get $20)
+     )
+    )
+   )
+  )
+  (loop $label2
+   (local.set $34
     (i32.add
      (i32.add
       (local.get $8)
@@ -252,13 +613,13 @@
    )
    (if
     (i32.lt_u
-     (local.get $18)
+     (local.get $34)
      (i32.const 4194301)
     )
     (then
-     (local.set $19
+     (local.set $35
       (i32.load offset=8388608 align=1
-       (local.get $18)
+       (local.get $34)
       )
      )
     )
@@ -277,7 +638,7 @@
        (i32.const -2)
       )
       (then
-       (local.set $20
+       (local.set $36
         (i32.and
          (local.get $12)
          (i32.const 255)
@@ -285,7 +646,7 @@
        )
        (i32.store offset=40
         (i32.const 0)
-        (local.get $20)
+        (local.get $36)
        )
        (i32.store offset=44
         (i32.const 0)
@@ -309,7 +670,7 @@
        (if
         (i32.lt_u
          (i32.sub
-          (local.get $20)
+          (local.get $36)
           (i32.const 6)
          )
          (i32.const 2)
@@ -351,24 +712,24 @@
     )
    )
    (local.set $4
-    (local.get $19)
+    (local.get $35)
    )
-   (local.set $21
+   (local.set $37
     (local.get $9)
    )
-   (local.set $22
+   (local.set $38
     (local.get $4)
    )
-   (local.set $23
+   (local.set $39
     (i32.mul
-     (local.get $22)
-     (local.get $21)
+     (local.get $38)
+     (local.get $37)
     )
    )
    (local.set $4
-    (local.get $23)
+    (local.get $39)
    )
-   (local.set $24
+   (local.set $40
     (i32.add
      (i32.add
       (local.get $3)
@@ -380,11 +741,11 @@
      )
     )
    )
-   (local.set $26
+   (local.set $42
     (i32.load offset=4096
      (i32.shl
       (i32.shr_u
-       (local.get $24)
+       (local.get $40)
        (i32.const 12)
       )
       (i32.const 2)
@@ -395,16 +756,16 @@
     (i32.eq
      (i32.or
       (i32.and
-       (local.get $26)
+       (local.get $42)
        (i32.const 27)
       )
       (i32.and
        (i32.xor
         (i32.add
-         (local.get $24)
+         (local.get $40)
          (i32.const 3)
         )
-        (local.get $24)
+        (local.get $40)
        )
        (i32.const 4096)
       )
@@ -412,9 +773,9 @@
      (i32.const 3)
     )
     (then
-     (local.set $25
+     (local.set $41
       (i32.load offset=8388608 align=1
-       (local.get $24)
+       (local.get $40)
       )
      )
     )
@@ -446,7 +807,7 @@
             (i32.and
              (i32.popcnt
               (i32.and
-               (local.get $23)
+               (local.get $39)
                (i32.const 255)
               )
              )
@@ -458,7 +819,7 @@
            (i32.const 64)
            (i32.const 0)
            (i32.eqz
-            (local.get $23)
+            (local.get $39)
            )
           )
          )
@@ -466,7 +827,7 @@
           (i32.const 128)
           (i32.const 0)
           (i32.lt_s
-           (local.get $23)
+           (local.get $39)
            (i32.const 0)
           )
          )
@@ -477,14 +838,14 @@
          (i64.ne
           (i64.mul
            (i64.extend_i32_s
-            (local.get $22)
+            (local.get $38)
            )
            (i64.extend_i32_s
-            (local.get $21)
+            (local.get $37)
            )
           )
           (i64.extend_i32_s
-           (local.get $23)
+           (local.get $39)
           )
          )
         )
@@ -514,58 +875,58 @@
      )
     )
    )
-   (local.set $27
+   (local.set $43
     (local.get $4)
    )
-   (local.set $28
+   (local.set $44
     (i32.add
-     (local.get $25)
-     (local.get $27)
+     (local.get $41)
+     (local.get $43)
     )
    )
    (i32.store offset=8388608 align=1
-    (local.get $24)
-    (local.get $28)
+    (local.get $40)
+    (local.get $44)
    )
-   (local.set $29
+   (local.set $45
     (i32.const 0)
    )
-   (local.set $30
+   (local.set $46
     (local.get $2)
    )
-   (local.set $31
+   (local.set $47
     (i32.const 1)
    )
-   (local.set $32
+   (local.set $48
     (i32.add
-     (local.get $30)
+     (local.get $46)
      (i32.const 1)
     )
    )
    (local.set $2
-    (local.get $32)
+    (local.get $48)
    )
-   (local.set $33
+   (local.set $49
     (local.get $2)
    )
-   (local.set $34
+   (local.set $50
     (i32.const 64)
    )
-   (local.set $35
+   (local.set $51
     (i32.sub
-     (local.get $33)
-     (local.get $34)
+     (local.get $49)
+     (local.get $50)
     )
    )
-   (local.set $36
+   (local.set $52
     (i32.eqz
      (i32.eqz
-      (local.get $35)
+      (local.get $51)
      )
     )
    )
    (if
-    (local.get $36)
+    (local.get $52)
     (then
      (if
       (i32.or
@@ -590,15 +951,15 @@
        )
        (i32.store offset=44
         (i32.const 0)
-        (local.get $33)
+        (local.get $49)
        )
        (i32.store offset=48
         (i32.const 0)
-        (local.get $34)
+        (local.get $50)
        )
        (i32.store offset=52
         (i32.const 0)
-        (local.get $35)
+        (local.get $51)
        )
        (i32.store offset=56
         (i32.const 0)
@@ -623,13 +984,13 @@
       (i32.const 8195)
      )
      (local.set $13
-      (local.get $33)
+      (local.get $49)
      )
      (local.set $14
-      (local.get $34)
+      (local.get $50)
      )
      (local.set $15
-      (local.get $35)
+      (local.get $51)
      )
      (local.set $10
       (i32.sub
@@ -637,10 +998,10 @@
        (i32.const 6)
       )
      )
-     (br $label)
+     (br $label2)
     )
    )
-   (local.set $37
+   (local.set $53
     (i32.const 4119)
    )
    (i32.store
@@ -657,15 +1018,15 @@
    )
    (i32.store offset=44
     (i32.const 0)
-    (local.get $33)
+    (local.get $49)
    )
    (i32.store offset=48
     (i32.const 0)
-    (local.get $34)
+    (local.get $50)
    )
    (i32.store offset=52
     (i32.const 0)
-    (local.get $35)
+    (local.get $51)
    )
    (i32.store offset=56
     (i32.const 0)
@@ -676,7 +1037,7 @@
     (then
      (i32.store offset=32
       (i32.const 0)
-      (local.get $37)
+      (local.get $53)
      )
      (return
       (i32.add
@@ -698,7 +1059,7 @@
      )
      (i32.const 6)
     )
-    (local.get $37)
+    (local.get $53)
    )
   )
   (unreachable)

@@ -1,0 +1,270 @@
+/**
+ * A self-loop's vector entry (`jit/vector_plan.ts` decides which loops have one): where the
+ * loop is entered from outside, it first runs as many whole groups of four iterations as it
+ * safely can in 32-bit SIMD lanes, then leaves the registers, the budget and the flag record
+ * exactly as those iterations one by one would, and the scalar loop goes on from there (at
+ * least one iteration, which meets the exit test itself).
+ *
+ * The groups run only when, checked once before them:
+ * - linear addresses are physical (paging off), and every operand's whole range lies in RAM;
+ * - every page the loop writes is writable and holds no translated code (the TLB entry a
+ *   store's fast path tests), so a write that must invalidate code, or reach a device, is
+ *   left to the scalar loop;
+ * - no two operands (one of them written) lie 1 to 15 bytes apart, the only distances at which
+ *   doing an instruction for four iterations before the next one reorders a write and an
+ *   access of the same bytes;
+ * - the counter meets its limit only after more than four iterations per group (the limit is
+ *   reached exactly, not stepped over), the budget covers them and one scalar iteration more,
+ *   and no stop was requested.
+ */
+
+import { LAZY_SUB } from "../../src/cpu/flags.ts";
+import { RAM_BASE, SEG_BASE, segOffset } from "../../src/cpu/state.ts";
+import { OFF_VECTOR_GROUPS } from "../jump_cache.ts";
+import type { BlockPlan } from "../plan.ts";
+import {
+  LANE_BYTES,
+  LANES,
+  type VectorAccess,
+  type VectorPlan,
+  type VectorSource,
+} from "../vector_plan.ts";
+import type { EmitContext, Expr } from "./context.ts";
+
+/** Bytes one group moves each operand by. */
+const GROUP_BYTES = LANES * LANE_BYTES;
+
+/**
+ * Emits the vector entry of the self-loop `block` (region member `member`), whose registers are
+ * all in their locals, and returns it as one statement; the context's view of registers and
+ * flags must then be reset with `enterMember`. Returns null when the block's mode rules it out.
+ * @param ctx the region's context, at the member's entry
+ * @param plan the loop's vector plan
+ * @param block the loop's block
+ * @param member the loop's index in the region
+ */
+export function vectorEntry(
+  ctx: EmitContext,
+  plan: VectorPlan,
+  block: BlockPlan,
+  member: number,
+): Expr | null {
+  const { m, mode } = ctx;
+  if (mode.ramEnd === 0) return null;
+  if (plan.accesses.some((a) => (mode.checkedSegs & (1 << a.seg)) !== 0)) return null;
+  const start = ctx.stmts.length;
+  const c = (v: number) => ctx.c(v);
+  const get = (l: number) => ctx.get(l);
+  const n = block.instrs.length;
+  const perGroup = LANES * n;
+
+  // How many groups: by the counter, the budget, RAM's size and a stop request.
+  const { reg, limit, counterFirst } = plan.counter;
+  const delta = plan.steps.get(reg)!;
+  const step = Math.abs(delta);
+  const limitExpr = () => limit.kind === "imm" ? c(limit.value) : ctx.reg32(limit.reg);
+  const dist = ctx.let(
+    delta > 0 ? m.i32.sub(limitExpr(), ctx.reg32(reg)) : m.i32.sub(ctx.reg32(reg), limitExpr()),
+  );
+  const exact = m.i32.and(
+    m.i32.eqz(m.i32.rem_u(get(dist), c(step))),
+    m.i32.ne(get(dist), c(0)),
+  );
+  const iterations = ctx.let(m.select(exact, m.i32.div_u(get(dist), c(step)), c(0)));
+  const groups = ctx.let(
+    m.select(get(iterations), m.i32.shr_u(m.i32.sub(get(iterations), c(1)), c(2)), c(0)),
+  );
+  const clamp = (bound: Expr) => {
+    const b = ctx.let(bound);
+    ctx.emit(m.local.set(groups, m.select(m.i32.lt_u(get(b), get(groups)), get(b), get(groups))));
+  };
+  const budget = ctx.budgetLeft;
+  clamp(m.select(
+    m.i32.lt_u(get(budget), c(n)),
+    c(0),
+    m.i32.div_u(m.i32.sub(get(budget), c(n)), c(perGroup)),
+  ));
+  clamp(c(mode.ramEnd / GROUP_BYTES));
+  ctx.emit(m.local.set(groups, m.select(get(ctx.stopRequested), c(0), get(groups))));
+
+  // Where each operand starts, and whether the groups may run.
+  const span = ctx.let(m.i32.shl(get(groups), c(Math.log2(GROUP_BYTES))));
+  const addrs = plan.accesses.map((a) => ctx.let(address(ctx, a)));
+  const ok = ctx.let(m.i32.ne(get(groups), c(0)));
+  const require = (cond: Expr) => ctx.emit(m.local.set(ok, m.i32.and(get(ok), cond)));
+  for (const addr of addrs) {
+    require(m.i32.le_u(get(addr), m.i32.sub(c(mode.ramEnd), get(span))));
+  }
+  plan.accesses.forEach((early, e) => {
+    plan.accesses.forEach((late, l) => {
+      if (l <= e || !(early.write || late.write)) return;
+      const d = m.i32.sub(get(addrs[l]), get(addrs[e]));
+      require(m.i32.ge_u(m.i32.sub(d, c(1)), c(GROUP_BYTES - 1)));
+    });
+  });
+  plan.accesses.forEach((a, x) => {
+    if (!a.write) return;
+    const page = ctx.let(m.i32.shr_u(get(addrs[x]), c(12)));
+    const last = ctx.let(
+      m.i32.shr_u(m.i32.sub(m.i32.add(get(addrs[x]), get(span)), c(1)), c(12)),
+    );
+    const out = `vector${member}pages${x}`;
+    const top = `vector${member}page${x}`;
+    ctx.emit(m.if(
+      get(ok),
+      m.block(out, [
+        m.loop(
+          top,
+          m.block(null, [
+            m.if(
+              m.i32.eqz(ctx.pageWritable(get(page))),
+              m.block(null, [m.local.set(ok, c(0)), m.br(out)]),
+            ),
+            m.local.set(page, m.i32.add(get(page), c(1))),
+            m.br(top, m.i32.le_u(get(page), get(last))),
+          ]),
+        ),
+      ]),
+    ));
+  });
+  const guards = ctx.stmts.splice(start);
+
+  // The groups.
+  const lanes = new Map(plan.lanes.map((r) => [r, ctx.tmpV128()]));
+  const stepped = [...plan.steps].filter(([, d]) => d !== 0);
+  // The stepping registers' values at each group's start.
+  const current = new Map(stepped.map(([r]) => [r, ctx.let(ctx.reg32(r))]));
+  const hoisted: Expr[] = [];
+  const splats = new Map<number, number>();
+  const splat = (r: number) => {
+    let l = splats.get(r);
+    if (l === undefined) {
+      l = ctx.tmpV128();
+      splats.set(r, l);
+      hoisted.push(m.local.set(l, m.i32x4.splat(ctx.reg32(r))));
+    }
+    return m.local.get(l, ctx.b.v128);
+  };
+  const vector = (src: VectorSource): Expr => {
+    switch (src.kind) {
+      case "lane":
+        return m.local.get(lanes.get(src.reg)!, ctx.b.v128);
+      case "invariant":
+        return splat(src.reg);
+      case "imm":
+        return m.i32x4.splat(c(src.value));
+      case "step": {
+        const d = plan.steps.get(src.reg)!;
+        const first = m.i32x4.splat(m.i32.add(get(current.get(src.reg)!), c(src.offset)));
+        return m.i32x4.add(first, laneConst(m, [0, d, 2 * d, 3 * d]));
+      }
+      case "mem":
+        return m.v128.load(RAM_BASE, LANE_BYTES, get(addrs[src.access]));
+    }
+  };
+  const body: Expr[] = [];
+  for (const op of plan.ops) {
+    const a = vector(op.a);
+    let v: Expr;
+    switch (op.kind) {
+      case "mov":
+        v = a;
+        break;
+      case "not":
+        v = m.v128.not(a);
+        break;
+      case "neg":
+        v = m.i32x4.neg(a);
+        break;
+      case "shl":
+      case "shr":
+      case "sar": {
+        const count = c(op.b!.kind === "imm" ? op.b!.value & 31 : 0);
+        v = op.kind === "shl"
+          ? m.i32x4.shl(a, count)
+          : op.kind === "shr"
+          ? m.i32x4.shr_u(a, count)
+          : m.i32x4.shr_s(a, count);
+        break;
+      }
+      default: {
+        const b = vector(op.b!);
+        const f = {
+          add: m.i32x4.add,
+          sub: m.i32x4.sub,
+          mul: m.i32x4.mul,
+          and: m.v128.and,
+          or: m.v128.or,
+          xor: m.v128.xor,
+        }[op.kind];
+        v = f(a, b);
+      }
+    }
+    body.push(
+      op.dst.kind === "lane"
+        ? m.local.set(lanes.get(op.dst.reg)!, v)
+        : m.v128.store(RAM_BASE, LANE_BYTES, get(addrs[op.dst.access]), v),
+    );
+  }
+  for (const addr of addrs) body.push(m.local.set(addr, m.i32.add(get(addr), c(GROUP_BYTES))));
+  for (const [r, d] of stepped) {
+    const l = current.get(r)!;
+    body.push(m.local.set(l, m.i32.add(get(l), c(LANES * d))));
+  }
+  const left = ctx.let(get(groups));
+  body.push(m.local.set(left, m.i32.sub(get(left), c(1))));
+  body.push(m.br(`vector${member}`, get(left)));
+  const setup = ctx.stmts.splice(start);
+
+  // After them: registers, budget and flags as the iterations one by one leave them.
+  for (const [r, d] of stepped) {
+    ctx.setReg32(r, m.i32.add(ctx.reg32(r), m.i32.mul(get(groups), c(LANES * d))));
+  }
+  for (const [r, l] of lanes) {
+    ctx.setReg32(r, m.i32x4.extract_lane(m.local.get(l, ctx.b.v128), 3 as unknown as Expr));
+  }
+  ctx.emit(m.local.set(budget, m.i32.sub(get(budget), m.i32.mul(get(groups), c(perGroup)))));
+  const counter = ctx.let(ctx.reg32(reg));
+  const bound = ctx.let(limitExpr());
+  const [fa, fb] = counterFirst ? [counter, bound] : [bound, counter];
+  const res = ctx.let(m.i32.sub(get(fa), get(fb)));
+  ctx.setFlags(LAZY_SUB, 4, fa, fb, res);
+  ctx.handFlagsTo(member);
+  ctx.emit(m.i32.store(
+    OFF_VECTOR_GROUPS,
+    4,
+    c(0),
+    m.i32.add(m.i32.load(OFF_VECTOR_GROUPS, 4, c(0)), get(groups)),
+  ));
+  const after = ctx.stmts.splice(start);
+  return m.block(null, [
+    ...guards,
+    m.if(
+      get(ok),
+      m.block(null, [
+        ...setup,
+        ...hoisted,
+        m.loop(`vector${member}`, m.block(null, body)),
+        ...after,
+      ]),
+    ),
+  ]);
+}
+
+/** The linear address of an operand in the iteration's first lane, from the registers now. */
+function address(ctx: EmitContext, a: VectorAccess): Expr {
+  const m = ctx.m;
+  let sum: Expr = ctx.c(a.disp);
+  for (const t of a.terms) {
+    const r = ctx.reg32(t.reg);
+    sum = m.i32.add(sum, t.mul === 1 ? r : m.i32.mul(r, ctx.c(t.mul)));
+  }
+  if ((ctx.mode.zeroBases & (1 << a.seg)) !== 0) return sum;
+  return m.i32.add(ctx.loadState(segOffset(a.seg) + SEG_BASE), sum);
+}
+
+/** A v128 constant of four 32-bit lanes. */
+function laneConst(m: EmitContext["m"], lanes: readonly number[]): Expr {
+  const bytes = new Uint8Array(new Int32Array(lanes.map((v) => v | 0)).buffer);
+  return m.v128.const(Array.from(bytes));
+}
