@@ -30,10 +30,10 @@ export const OFF_INTERPRET_NEXT = JC_BASE + JC_SLOTS * JC_SLOT_BYTES;
  */
 export const OFF_READ_STOP = OFF_INTERPRET_NEXT + 4;
 /**
- * A word after that: groups of four loop iterations run in SIMD lanes (`emit/vector.ts`),
- * added to by compiled code, read and cleared by the engine for its statistics.
+ * A word after that: loop iterations run in SIMD lanes (`emit/vector.ts`), added to by compiled
+ * code, read and cleared by the engine for its statistics.
  */
-export const OFF_VECTOR_GROUPS = OFF_READ_STOP + 4;
+export const OFF_VECTOR_ITERATIONS = OFF_READ_STOP + 4;
 /** Bits of a slot's mode-and-length word that hold the mode key; the length sits above. */
 export const MODE_BITS = 24;
 /** Word offsets inside a slot. */
@@ -45,7 +45,7 @@ export const JC_MODE_LEN = 8;
 /** Function table index word. */
 export const JC_INDEX = 12;
 
-if (OFF_VECTOR_GROUPS + 4 > OFF_MMU_AREA) {
+if (OFF_VECTOR_ITERATIONS + 4 > OFF_MMU_AREA) {
   throw new RangeError("Cannot place the jump cache: the JIT area is smaller than it");
 }
 

@@ -27,8 +27,12 @@ import { CS, DS, OFF_A20_MASK, RAM_BASE } from "../src/cpu/state.ts";
 import { TLB_MMIO, TLB_USER, TLB_VALID } from "../src/cpu/tlb.ts";
 import { BlockCache, type CompiledBlock } from "./cache.ts";
 import { type Binaryen, type BlockMode, modeKey, SITE_SHIFT } from "./emit/context.ts";
-import { JumpCache, OFF_INTERPRET_NEXT, OFF_READ_STOP, OFF_VECTOR_GROUPS } from "./jump_cache.ts";
-import { LANES } from "./vector_plan.ts";
+import {
+  JumpCache,
+  OFF_INTERPRET_NEXT,
+  OFF_READ_STOP,
+  OFF_VECTOR_ITERATIONS,
+} from "./jump_cache.ts";
 import { buildWalker, type WalkerExports } from "./page_walk.ts";
 import { type BlockPlan, planBlock } from "./plan.ts";
 import { formRegion } from "./region.ts";
@@ -46,8 +50,8 @@ import {
 const INTERPRET_NEXT_INDEX = OFF_INTERPRET_NEXT >> 2;
 /** `OFF_READ_STOP` as an index of the CPU's i32 view. */
 const READ_STOP_INDEX = OFF_READ_STOP >> 2;
-/** `OFF_VECTOR_GROUPS` as an index of the CPU's i32 view. */
-const VECTOR_GROUPS_INDEX = OFF_VECTOR_GROUPS >> 2;
+/** `OFF_VECTOR_ITERATIONS` as an index of the CPU's i32 view. */
+const VECTOR_ITERATIONS_INDEX = OFF_VECTOR_ITERATIONS >> 2;
 
 /** Tuning of the JIT. */
 export interface JitOptions {
@@ -67,7 +71,7 @@ export interface JitOptions {
    */
   batch?: number;
   /**
-   * Run qualifying counted loops four iterations at a time in SIMD lanes where their memory
+   * Run qualifying counted loops a group of iterations at a time in SIMD lanes where their memory
    * allows it (`vector_plan.ts`); false compiles them one iteration at a time only.
    * @default true
    */
@@ -102,7 +106,7 @@ export interface JitStats {
   interpretedInstructions: number;
   /** Instructions retired by compiled blocks. */
   jittedInstructions: number;
-  /** Loop iterations compiled code ran four at a time in SIMD lanes (part of `jittedInstructions`). */
+  /** Loop iterations compiled code ran a group at a time in SIMD lanes. */
   vectorIterations: number;
 }
 
@@ -270,7 +274,7 @@ export class JitEngine {
 
   /** Counters, with callouts grouped by mnemonic. */
   get stats(): JitStats {
-    this.#foldVectorGroups();
+    this.#foldVectorIterations();
     const callouts: Record<string, number> = {};
     this.#calloutsById.forEach((n, id) => {
       if (n !== 0) callouts[OPS[id].mnemonic] = (callouts[OPS[id].mnemonic] ?? 0) + n;
@@ -278,11 +282,11 @@ export class JitEngine {
     return { ...this.#stats, callouts };
   }
 
-  /** Moves the groups compiled code counted in memory into the statistics (before they wrap). */
-  #foldVectorGroups(): void {
+  /** Moves what compiled code counted in memory into the statistics (before it wraps). */
+  #foldVectorIterations(): void {
     const i32 = this.#cpu.i32;
-    this.#stats.vectorIterations += (i32[VECTOR_GROUPS_INDEX] >>> 0) * LANES;
-    i32[VECTOR_GROUPS_INDEX] = 0;
+    this.#stats.vectorIterations += i32[VECTOR_ITERATIONS_INDEX] >>> 0;
+    i32[VECTOR_ITERATIONS_INDEX] = 0;
   }
 
   /** Throws away every compiled block and entry count (after the host rewrote guest memory). */
@@ -311,7 +315,7 @@ export class JitEngine {
       if (this.#firstRun === 0) this.#firstRun = now;
       else if (now - this.#firstRun >= BACKGROUND_LOAD_DELAY_MS) void this.ready;
     }
-    this.#foldVectorGroups();
+    this.#foldVectorIterations();
     let retired = 0;
     cpu.stopRequested = false;
     while (retired < budget) {

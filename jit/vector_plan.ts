@@ -5,13 +5,14 @@
  *
  * A loop qualifies when its block branches back to its own entry with `cmp; jne`, one side of
  * the cmp a register that steps by a constant every iteration (the counter) and the other a
- * constant or a register the loop never writes; every other instruction is 32-bit integer
- * work (mov, add, sub, and, or, xor, imul, shifts by a constant, not, neg, inc, dec) on
- * registers and on memory whose address advances by exactly four bytes an iteration; and no
- * register carries a value from one iteration into the next except through such steps. Then
+ * constant or a register the loop never writes; every other instruction is a constant step of
+ * a register or integer work of one element size, 32-bit or 8-bit (mov, add, sub, and, or,
+ * xor, imul, shifts by a constant, not, neg, inc, dec, and movs, stos, lods stepping forward)
+ * on registers and on memory whose address advances by exactly one element an iteration; and
+ * no register carries a value from one iteration into the next except through such steps. Then
  * iteration t+1 depends on iteration t only through memory, which the run-time guards check
- * (`emit/vector.ts`): four iterations done as one, instruction by instruction across the four,
- * leave what the four done one after another leave.
+ * (`emit/vector.ts`): a group of iterations done as one, instruction by instruction across
+ * its lanes (four 32-bit or sixteen 8-bit ones), leaves what they leave done one after another.
  */
 
 import type { Instr } from "../src/cpu/decode/instr.ts";
@@ -19,12 +20,20 @@ import { REP_NONE } from "../src/cpu/decode/instr.ts";
 import { K_E, K_G, K_I, K_M, K_ONE, K_REG, K_Z } from "../src/cpu/decode/operand.ts";
 import type { BlockPlan } from "./plan.ts";
 
-/** Iterations done as one: 32-bit lanes of a 128-bit vector. */
-export const LANES = 4;
-/** Bytes each memory operand moves by in one iteration (one 32-bit lane). */
-export const LANE_BYTES = 4;
+/** Bytes of a vector: each group of iterations moves every memory operand by this much. */
+export const GROUP_BYTES = 16;
 /** The condition code of jne (low nibble of the jcc opcode). */
 const CC_NE = 5;
+/** Register numbers. */
+const EAX = 0;
+const ESP = 4;
+const ESI = 6;
+const EDI = 7;
+/** Segment register numbers. */
+const ES = 0;
+const DS = 3;
+/** String instructions a body may hold (without REP): each steps ESI, EDI or both. */
+const STRINGS = new Set(["movs", "stos", "lods"]);
 
 /** A value an operation of the loop body reads. */
 export type VectorSource =
@@ -81,15 +90,22 @@ export interface VectorAccess {
   readonly write: boolean;
 }
 
-/** How to run a self-loop four iterations at a time. */
+/** How to run a self-loop a group of iterations at a time. */
 export interface VectorPlan {
+  /** Bytes of each element (1 or 4): a group is `GROUP_BYTES / size` iterations, one per lane. */
+  readonly size: 1 | 4;
+  /** The body steps ESI or EDI by string instructions, which step forward only with DF clear. */
+  readonly direction: boolean;
   /** The body's operations, in order. */
   readonly ops: readonly VectorOp[];
   /** The body's memory operands, in order. */
   readonly accesses: readonly VectorAccess[];
   /** Per stepping register, what one iteration adds to it. */
   readonly steps: ReadonlyMap<number, number>;
-  /** Registers the body computes: after a run, each holds its last lane. */
+  /**
+   * Registers the body computes (their low byte, with 8-bit elements): after a run, each holds
+   * its last lane.
+   */
   readonly lanes: readonly number[];
   /** The loop's test `cmp counter, limit` (or `cmp limit, counter` with `counterFirst` false). */
   readonly counter: {
@@ -142,6 +158,7 @@ function immOf(i: Instr, n: number): number | null {
  * `lea r, [r + disp]`), else null.
  */
 function stepOf(i: Instr): { reg: number; by: number } | null {
+  if (i.size1 !== 4) return null;
   const name = i.op.mnemonic;
   const r = regOf(i, 0);
   if (r < 0) return null;
@@ -208,11 +225,27 @@ function analyse(plan: BlockPlan): VectorPlan {
   for (const i of body) {
     if (i.rep !== REP_NONE || i.lock || !i.a32) reject();
   }
+  // The element size: that of the body's work other than steps (all of it the same).
+  let size = 0;
+  for (const i of body) {
+    const name = i.op.mnemonic;
+    if (name === "nop" || stepOf(i) !== null) continue;
+    if (size === 0) size = i.size1;
+    else if (i.size1 !== size) reject();
+  }
+  if (size !== 1 && size !== 4) reject();
+
   // Stepping registers are written only by constant steps; every other written one is a lane.
   const stepping = new Set<number>();
   const computed = new Set<number>();
   for (const i of body) {
     const name = i.op.mnemonic;
+    if (STRINGS.has(name)) {
+      if (name !== "stos") stepping.add(ESI);
+      if (name !== "lods") stepping.add(EDI);
+      if (name === "lods") computed.add(EAX);
+      continue;
+    }
     if (name === "nop" || name === "cmp" || name === "test") continue;
     const r = regOf(i, 0);
     if (r < 0) continue;
@@ -220,60 +253,83 @@ function analyse(plan: BlockPlan): VectorPlan {
     else computed.add(r);
   }
   for (const r of computed) stepping.delete(r);
-  if (stepping.has(4) || computed.has(4)) reject(); // ESP: leave the stack alone
+  if (size === 1 && [...computed].some((r) => r >= 4)) reject(); // AH..BH: no low byte of theirs
+  if (stepping.has(ESP) || computed.has(ESP)) reject(); // leave the stack alone
 
   const offsets = new Map<number, number>([...stepping].map((r) => [r, 0]));
   const written = new Set<number>();
   const ops: VectorOp[] = [];
   const accesses: VectorAccess[] = [];
-  const strides: { terms: { reg: number; mul: number }[] }[] = [];
+  let direction = false;
 
   const source = (r: number): VectorSource => {
+    if (size === 1 && r >= 4) reject(); // AH..BH: not a register's low byte
     if (stepping.has(r)) return { kind: "step", reg: r, offset: offsets.get(r)! };
     if (!computed.has(r)) return { kind: "invariant", reg: r };
     if (!written.has(r)) reject(); // read before written: carried from the last iteration
     return { kind: "lane", reg: r };
   };
-  const access = (i: Instr, k: number, read: boolean, write: boolean): number => {
+  const at = (k: number, seg: number, disp: number, regs: [number, number][], write: boolean) => {
     const terms: { reg: number; mul: number }[] = [];
-    let disp = i.disp | 0;
-    const add = (reg: number, mul: number) => {
+    for (const [reg, mul] of regs) {
       if (computed.has(reg)) reject(); // an address must not differ between lanes but by the stride
       disp = (disp + mul * (offsets.get(reg) ?? 0)) | 0;
       const t = terms.find((x) => x.reg === reg);
       if (t === undefined) terms.push({ reg, mul });
       else t.mul += mul;
-    };
-    if (i.base >= 0) add(i.base, 1);
-    if (i.index >= 0) add(i.index, 1 << i.scale);
-    accesses.push({ k, seg: i.seg, disp, terms, read, write });
-    strides.push({ terms });
+    }
+    accesses.push({ k, seg, disp, terms, read: !write, write });
     return accesses.length - 1;
   };
+  const access = (i: Instr, k: number, write: boolean): number => {
+    const x = at(k, i.seg, i.disp | 0, addressRegs(i), write);
+    if (write) accesses[x] = { ...accesses[x], read: true };
+    return x;
+  };
   const operand = (i: Instr, k: number, n: number, write = false): VectorSource => {
-    if (isMem(i, n)) return { kind: "mem", access: access(i, k, true, write) };
+    if (isMem(i, n)) return { kind: "mem", access: access(i, k, write) };
     const imm = immOf(i, n);
     if (imm !== null) return { kind: "imm", value: imm };
     const r = regOf(i, n);
     if (r < 0) reject();
     return source(r);
   };
-  const laneOf = (i: Instr): VectorTarget => {
-    const r = regOf(i, 0);
-    if (r < 0) reject();
+  const laneOf = (r: number): VectorTarget => {
+    if (r < 0 || (size === 1 && r >= 4)) reject();
     written.add(r);
     return { kind: "lane", reg: r };
   };
   const target = (i: Instr, a: VectorSource): VectorTarget =>
-    a.kind === "mem" ? { kind: "mem", access: a.access } : laneOf(i);
+    a.kind === "mem" ? { kind: "mem", access: a.access } : laneOf(regOf(i, 0));
+  const advance = (r: number) => offsets.set(r, offsets.get(r)! + size);
 
   body.forEach((i, k) => {
     const name = i.op.mnemonic;
     if (name === "nop") return;
-    if (i.size1 !== 4) reject();
     const step = stepOf(i);
     if (step !== null && stepping.has(step.reg)) {
       offsets.set(step.reg, (offsets.get(step.reg)! + step.by) | 0);
+      return;
+    }
+    if (STRINGS.has(name)) {
+      // Forward only (checked at run time): the source is DS:ESI (or the override), the
+      // destination ES:EDI.
+      direction = true;
+      if ((name !== "stos" && !stepping.has(ESI)) || (name !== "lods" && !stepping.has(EDI))) {
+        reject();
+      }
+      const from = i.segOverride >= 0 ? i.segOverride : DS;
+      const a: VectorSource = name === "stos"
+        ? source(EAX)
+        : { kind: "mem", access: at(k, from, 0, [[ESI, 1]], false) };
+      if (name === "lods") {
+        ops.push({ kind: "mov", dst: laneOf(EAX), a });
+        advance(ESI);
+        return;
+      }
+      ops.push({ kind: "mov", dst: { kind: "mem", access: at(k, ES, 0, [[EDI, 1]], true) }, a });
+      if (name === "movs") advance(ESI);
+      advance(EDI);
       return;
     }
     if (name === "cmp" || name === "test") {
@@ -284,21 +340,21 @@ function analyse(plan: BlockPlan): VectorPlan {
     if (name === "mov") {
       const a = operand(i, k, 1);
       const dst = isMem(i, 0)
-        ? { kind: "mem" as const, access: access(i, k, false, true) }
-        : laneOf(i);
+        ? { kind: "mem" as const, access: at(k, i.seg, i.disp | 0, addressRegs(i), true) }
+        : laneOf(regOf(i, 0));
       ops.push({ kind: "mov", dst, a });
       return;
     }
     const zeroIdiom = (name === "xor" || name === "sub") && !isMem(i, 0) &&
       regOf(i, 0) === regOf(i, 1);
     if (zeroIdiom) {
-      ops.push({ kind: "mov", dst: laneOf(i), a: { kind: "imm", value: 0 } });
+      ops.push({ kind: "mov", dst: laneOf(regOf(i, 0)), a: { kind: "imm", value: 0 } });
       return;
     }
     if (name === "imul3") {
       const a = operand(i, k, 1);
       const b = operand(i, k, 2);
-      ops.push({ kind: "mul", dst: laneOf(i), a, b });
+      ops.push({ kind: "mul", dst: laneOf(regOf(i, 0)), a, b });
       return;
     }
     if (name === "not" || name === "neg" || name === "inc" || name === "dec") {
@@ -310,20 +366,24 @@ function analyse(plan: BlockPlan): VectorPlan {
     }
     const kind = BINARY[name];
     if (kind === undefined) reject();
-    const shift = kind === "shl" || kind === "shr" || kind === "sar";
-    if (shift && immOf(i, 1) === null) reject(); // by CL: the count may differ between lanes
+    if (kind === "shl" || kind === "shr" || kind === "sar") {
+      // By CL the count may differ between lanes; an 8-bit lane shifts by its count mod 8.
+      const count = immOf(i, 1);
+      if (count === null || (count & 31) >= size * 8) reject();
+    }
     const a = operand(i, k, 0, true);
     const b = operand(i, k, 1);
     if (a.kind === "mem" && b.kind === "mem") reject();
     ops.push({ kind, dst: target(i, a), a, b });
   });
+  if (size === 1 && ops.some((op) => op.kind === "mul")) reject(); // no 8-bit lane multiply
 
   const steps = new Map<number, number>();
   for (const r of stepping) steps.set(r, offsets.get(r)!);
-  for (const s of strides) {
+  for (const a of accesses) {
     let stride = 0;
-    for (const t of s.terms) stride += t.mul * (steps.get(t.reg) ?? 0);
-    if (stride !== LANE_BYTES) reject();
+    for (const t of a.terms) stride += t.mul * (steps.get(t.reg) ?? 0);
+    if (stride !== size) reject();
   }
   if (!accesses.some((a) => a.write)) reject();
 
@@ -344,5 +404,13 @@ function analyse(plan: BlockPlan): VectorPlan {
     counter = { reg: right, limit: limitOf(left), counterFirst: false };
   } else reject();
 
-  return { ops, accesses, steps, lanes: [...computed], counter };
+  return { size, direction, ops, accesses, steps, lanes: [...computed], counter };
+}
+
+/** The registers of `i`'s ModRM address with their multipliers. */
+function addressRegs(i: Instr): [number, number][] {
+  const regs: [number, number][] = [];
+  if (i.base >= 0) regs.push([i.base, 1]);
+  if (i.index >= 0) regs.push([i.index, 1 << i.scale]);
+  return regs;
 }

@@ -1,9 +1,9 @@
 /**
  * A self-loop's vector entry (`jit/vector_plan.ts` decides which loops have one): where the
- * loop is entered from outside, it first runs as many whole groups of four iterations as it
- * safely can in 32-bit SIMD lanes, then leaves the registers, the budget and the flag record
- * exactly as those iterations one by one would, and the scalar loop goes on from there (at
- * least one iteration, which meets the exit test itself).
+ * loop is entered from outside, it first runs as many whole groups of iterations as it safely
+ * can in SIMD lanes (four of 32 bits or sixteen of 8), then leaves the registers, the budget and
+ * the flag record exactly as those iterations one by one would, and the scalar loop goes on
+ * from there (at least one iteration, which meets the exit test itself).
  *
  * The groups run only when, checked once before them:
  * - linear addresses are physical (paging off), and every operand's whole range lies in RAM;
@@ -11,28 +11,24 @@
  *   store's fast path tests), so a write that must invalidate code, or reach a device, is
  *   left to the scalar loop;
  * - no two operands (one of them written) lie 1 to 15 bytes apart, the only distances at which
- *   doing an instruction for four iterations before the next one reorders a write and an
+ *   doing an instruction for a group's iterations before the next one reorders a write and an
  *   access of the same bytes;
- * - the counter meets its limit only after more than four iterations per group (the limit is
- *   reached exactly, not stepped over), the budget covers them and one scalar iteration more,
- *   and no stop was requested.
+ * - the counter meets its limit exactly, after more iterations than the groups hold; the budget
+ *   covers them and one scalar iteration more; no stop was requested; and string instructions
+ *   step forward (DF clear).
  */
 
 import { LAZY_SUB } from "../../src/cpu/flags.ts";
 import { RAM_BASE, SEG_BASE, segOffset } from "../../src/cpu/state.ts";
-import { OFF_VECTOR_GROUPS } from "../jump_cache.ts";
+import { OFF_VECTOR_ITERATIONS } from "../jump_cache.ts";
 import type { BlockPlan } from "../plan.ts";
 import {
-  LANE_BYTES,
-  LANES,
+  GROUP_BYTES,
   type VectorAccess,
   type VectorPlan,
   type VectorSource,
 } from "../vector_plan.ts";
 import type { EmitContext, Expr } from "./context.ts";
-
-/** Bytes one group moves each operand by. */
-const GROUP_BYTES = LANES * LANE_BYTES;
 
 /**
  * Emits the vector entry of the self-loop `block` (region member `member`), whose registers are
@@ -56,7 +52,10 @@ export function vectorEntry(
   const c = (v: number) => ctx.c(v);
   const get = (l: number) => ctx.get(l);
   const n = block.instrs.length;
-  const perGroup = LANES * n;
+  const bytes = plan.size === 1;
+  const lanes = GROUP_BYTES / plan.size;
+  const perGroup = lanes * n;
+  const lane = bytes ? m.i8x16 : m.i32x4;
 
   // How many groups: by the counter, the budget, RAM's size and a stop request.
   const { reg, limit, counterFirst } = plan.counter;
@@ -72,7 +71,11 @@ export function vectorEntry(
   );
   const iterations = ctx.let(m.select(exact, m.i32.div_u(get(dist), c(step)), c(0)));
   const groups = ctx.let(
-    m.select(get(iterations), m.i32.shr_u(m.i32.sub(get(iterations), c(1)), c(2)), c(0)),
+    m.select(
+      get(iterations),
+      m.i32.shr_u(m.i32.sub(get(iterations), c(1)), c(Math.log2(lanes))),
+      c(0),
+    ),
   );
   const clamp = (bound: Expr) => {
     const b = ctx.let(bound);
@@ -85,7 +88,10 @@ export function vectorEntry(
     m.i32.div_u(m.i32.sub(get(budget), c(n)), c(perGroup)),
   ));
   clamp(c(mode.ramEnd / GROUP_BYTES));
-  ctx.emit(m.local.set(groups, m.select(get(ctx.stopRequested), c(0), get(groups))));
+  let stop = get(ctx.stopRequested);
+  // String instructions step forward only with DF clear.
+  if (plan.direction) stop = m.i32.or(stop, m.i32.ne(get(ctx.direction), c(1)));
+  ctx.emit(m.local.set(groups, m.select(stop, c(0), get(groups))));
 
   // Where each operand starts, and whether the groups may run.
   const span = ctx.let(m.i32.shl(get(groups), c(Math.log2(GROUP_BYTES))));
@@ -130,7 +136,7 @@ export function vectorEntry(
   const guards = ctx.stmts.splice(start);
 
   // The groups.
-  const lanes = new Map(plan.lanes.map((r) => [r, ctx.tmpV128()]));
+  const computed = new Map(plan.lanes.map((r) => [r, ctx.tmpV128()]));
   const stepped = [...plan.steps].filter(([, d]) => d !== 0);
   // The stepping registers' values at each group's start.
   const current = new Map(stepped.map(([r]) => [r, ctx.let(ctx.reg32(r))]));
@@ -141,25 +147,26 @@ export function vectorEntry(
     if (l === undefined) {
       l = ctx.tmpV128();
       splats.set(r, l);
-      hoisted.push(m.local.set(l, m.i32x4.splat(ctx.reg32(r))));
+      hoisted.push(m.local.set(l, lane.splat(ctx.reg32(r))));
     }
     return m.local.get(l, ctx.b.v128);
   };
   const vector = (src: VectorSource): Expr => {
     switch (src.kind) {
       case "lane":
-        return m.local.get(lanes.get(src.reg)!, ctx.b.v128);
+        return m.local.get(computed.get(src.reg)!, ctx.b.v128);
       case "invariant":
         return splat(src.reg);
       case "imm":
-        return m.i32x4.splat(c(src.value));
+        return lane.splat(c(src.value));
       case "step": {
         const d = plan.steps.get(src.reg)!;
-        const first = m.i32x4.splat(m.i32.add(get(current.get(src.reg)!), c(src.offset)));
-        return m.i32x4.add(first, laneConst(m, [0, d, 2 * d, 3 * d]));
+        const first = lane.splat(m.i32.add(get(current.get(src.reg)!), c(src.offset)));
+        const steps = Array.from({ length: lanes }, (_, x) => x * d);
+        return lane.add(first, laneConst(m, plan.size, steps));
       }
       case "mem":
-        return m.v128.load(RAM_BASE, LANE_BYTES, get(addrs[src.access]));
+        return m.v128.load(RAM_BASE, plan.size, get(addrs[src.access]));
     }
   };
   const body: Expr[] = [];
@@ -174,25 +181,25 @@ export function vectorEntry(
         v = m.v128.not(a);
         break;
       case "neg":
-        v = m.i32x4.neg(a);
+        v = lane.neg(a);
         break;
       case "shl":
       case "shr":
       case "sar": {
         const count = c(op.b!.kind === "imm" ? op.b!.value & 31 : 0);
         v = op.kind === "shl"
-          ? m.i32x4.shl(a, count)
+          ? lane.shl(a, count)
           : op.kind === "shr"
-          ? m.i32x4.shr_u(a, count)
-          : m.i32x4.shr_s(a, count);
+          ? lane.shr_u(a, count)
+          : lane.shr_s(a, count);
         break;
       }
       default: {
         const b = vector(op.b!);
         const f = {
-          add: m.i32x4.add,
-          sub: m.i32x4.sub,
-          mul: m.i32x4.mul,
+          add: lane.add,
+          sub: lane.sub,
+          mul: m.i32x4.mul, // 8-bit loops have no multiply (vector_plan.ts)
           and: m.v128.and,
           or: m.v128.or,
           xor: m.v128.xor,
@@ -202,14 +209,14 @@ export function vectorEntry(
     }
     body.push(
       op.dst.kind === "lane"
-        ? m.local.set(lanes.get(op.dst.reg)!, v)
-        : m.v128.store(RAM_BASE, LANE_BYTES, get(addrs[op.dst.access]), v),
+        ? m.local.set(computed.get(op.dst.reg)!, v)
+        : m.v128.store(RAM_BASE, plan.size, get(addrs[op.dst.access]), v),
     );
   }
   for (const addr of addrs) body.push(m.local.set(addr, m.i32.add(get(addr), c(GROUP_BYTES))));
   for (const [r, d] of stepped) {
     const l = current.get(r)!;
-    body.push(m.local.set(l, m.i32.add(get(l), c(LANES * d))));
+    body.push(m.local.set(l, m.i32.add(get(l), c(lanes * d))));
   }
   const left = ctx.let(get(groups));
   body.push(m.local.set(left, m.i32.sub(get(left), c(1))));
@@ -218,10 +225,13 @@ export function vectorEntry(
 
   // After them: registers, budget and flags as the iterations one by one leave them.
   for (const [r, d] of stepped) {
-    ctx.setReg32(r, m.i32.add(ctx.reg32(r), m.i32.mul(get(groups), c(LANES * d))));
+    ctx.setReg32(r, m.i32.add(ctx.reg32(r), m.i32.mul(get(groups), c(lanes * d))));
   }
-  for (const [r, l] of lanes) {
-    ctx.setReg32(r, m.i32x4.extract_lane(m.local.get(l, ctx.b.v128), 3 as unknown as Expr));
+  const last = (lanes - 1) as unknown as Expr;
+  for (const [r, l] of computed) {
+    const v = m.local.get(l, ctx.b.v128);
+    if (bytes) ctx.writeReg(r, 1, m.i8x16.extract_lane_u(v, last));
+    else ctx.setReg32(r, m.i32x4.extract_lane(v, last));
   }
   ctx.emit(m.local.set(budget, m.i32.sub(get(budget), m.i32.mul(get(groups), c(perGroup)))));
   const counter = ctx.let(ctx.reg32(reg));
@@ -230,11 +240,12 @@ export function vectorEntry(
   const res = ctx.let(m.i32.sub(get(fa), get(fb)));
   ctx.setFlags(LAZY_SUB, 4, fa, fb, res);
   ctx.handFlagsTo(member);
+  const ran = m.i32.shl(get(groups), c(Math.log2(lanes)));
   ctx.emit(m.i32.store(
-    OFF_VECTOR_GROUPS,
+    OFF_VECTOR_ITERATIONS,
     4,
     c(0),
-    m.i32.add(m.i32.load(OFF_VECTOR_GROUPS, 4, c(0)), get(groups)),
+    m.i32.add(m.i32.load(OFF_VECTOR_ITERATIONS, 4, c(0)), ran),
   ));
   const after = ctx.stmts.splice(start);
   return m.block(null, [
@@ -263,8 +274,10 @@ function address(ctx: EmitContext, a: VectorAccess): Expr {
   return m.i32.add(ctx.loadState(segOffset(a.seg) + SEG_BASE), sum);
 }
 
-/** A v128 constant of four 32-bit lanes. */
-function laneConst(m: EmitContext["m"], lanes: readonly number[]): Expr {
-  const bytes = new Uint8Array(new Int32Array(lanes.map((v) => v | 0)).buffer);
+/** A v128 constant of lanes of `size` bytes. */
+function laneConst(m: EmitContext["m"], size: 1 | 4, lanes: readonly number[]): Expr {
+  const bytes = size === 1
+    ? Uint8Array.from(lanes, (v) => v & 0xff)
+    : new Uint8Array(Int32Array.from(lanes, (v) => v | 0).buffer);
   return m.v128.const(Array.from(bytes));
 }
