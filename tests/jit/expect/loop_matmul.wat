@@ -593,7 +593,10 @@
       (i32.load offset=4329480
        (i32.const 0)
       )
-      (local.get $20)
+      (i32.shl
+       (local.get $20)
+       (i32.const 2)
+      )
      )
     )
    )

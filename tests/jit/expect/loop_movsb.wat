@@ -178,6 +178,23 @@
   (local $28 i32)
   (local $29 i32)
   (local $30 i32)
+  (local $31 i32)
+  (local $32 i32)
+  (local $33 i32)
+  (local $34 i32)
+  (local $35 i32)
+  (local $36 i32)
+  (local $37 i32)
+  (local $38 i32)
+  (local $39 i32)
+  (local $40 i32)
+  (local $41 i32)
+  (local $42 i32)
+  (local $43 i32)
+  (local $44 i32)
+  (local $45 i32)
+  (local $46 i32)
+  (local $47 i32)
   (local.set $10
    (i32.sub
     (local.get $0)
@@ -239,19 +256,353 @@
   (local.set $13
    (i32.const -2)
   )
-  (loop $label
-   (local.set $19
+  (local.set $19
+   (i32.sub
+    (local.get $2)
+    (local.get $9)
+   )
+  )
+  (local.set $20
+   (select
+    (i32.div_u
+     (local.get $19)
+     (i32.const 1)
+    )
+    (i32.const 0)
+    (i32.and
+     (i32.eqz
+      (i32.rem_u
+       (local.get $19)
+       (i32.const 1)
+      )
+     )
+     (i32.ne
+      (local.get $19)
+      (i32.const 0)
+     )
+    )
+   )
+  )
+  (local.set $21
+   (select
+    (i32.shr_u
+     (i32.sub
+      (local.get $20)
+      (i32.const 1)
+     )
+     (i32.const 4)
+    )
+    (i32.const 0)
+    (local.get $20)
+   )
+  )
+  (local.set $22
+   (select
+    (i32.const 0)
+    (i32.div_u
+     (i32.sub
+      (local.get $10)
+      (i32.const 3)
+     )
+     (i32.const 48)
+    )
+    (i32.lt_u
+     (local.get $10)
+     (i32.const 3)
+    )
+   )
+  )
+  (local.set $21
+   (select
+    (local.get $22)
+    (local.get $21)
+    (i32.lt_u
+     (local.get $22)
+     (local.get $21)
+    )
+   )
+  )
+  (local.set $23
+   (i32.const 262144)
+  )
+  (local.set $21
+   (select
+    (local.get $23)
+    (local.get $21)
+    (i32.lt_u
+     (local.get $23)
+     (local.get $21)
+    )
+   )
+  )
+  (local.set $21
+   (select
+    (i32.const 0)
+    (local.get $21)
+    (i32.or
+     (local.get $11)
+     (i32.ne
+      (local.get $12)
+      (i32.const 1)
+     )
+    )
+   )
+  )
+  (local.set $24
+   (i32.shl
+    (local.get $21)
+    (i32.const 4)
+   )
+  )
+  (local.set $25
+   (i32.add
+    (i32.const 0)
+    (local.get $8)
+   )
+  )
+  (local.set $26
+   (i32.add
+    (i32.const 0)
+    (local.get $9)
+   )
+  )
+  (local.set $27
+   (i32.ne
+    (local.get $21)
+    (i32.const 0)
+   )
+  )
+  (local.set $27
+   (i32.and
+    (local.get $27)
+    (i32.le_u
+     (local.get $25)
+     (i32.sub
+      (i32.const 4194304)
+      (local.get $24)
+     )
+    )
+   )
+  )
+  (local.set $27
+   (i32.and
+    (local.get $27)
+    (i32.le_u
+     (local.get $26)
+     (i32.sub
+      (i32.const 4194304)
+      (local.get $24)
+     )
+    )
+   )
+  )
+  (local.set $27
+   (i32.and
+    (local.get $27)
+    (i32.ge_u
+     (i32.sub
+      (i32.sub
+       (local.get $26)
+       (local.get $25)
+      )
+      (i32.const 1)
+     )
+     (i32.const 15)
+    )
+   )
+  )
+  (local.set $28
+   (i32.shr_u
+    (local.get $26)
+    (i32.const 12)
+   )
+  )
+  (local.set $29
+   (i32.shr_u
+    (i32.sub
+     (i32.add
+      (local.get $26)
+      (local.get $24)
+     )
+     (i32.const 1)
+    )
+    (i32.const 12)
+   )
+  )
+  (if
+   (local.get $27)
+   (then
+    (block $block
+     (loop $label
+      (if
+       (i32.eqz
+        (i32.eq
+         (i32.and
+          (i32.load offset=4096
+           (i32.shl
+            (local.get $28)
+            (i32.const 2)
+           )
+          )
+          (i32.const 27)
+         )
+         (i32.const 3)
+        )
+       )
+       (then
+        (local.set $27
+         (i32.const 0)
+        )
+        (br $block)
+       )
+      )
+      (local.set $28
+       (i32.add
+        (local.get $28)
+        (i32.const 1)
+       )
+      )
+      (br_if $label
+       (i32.le_u
+        (local.get $28)
+        (local.get $29)
+       )
+      )
+     )
+    )
+   )
+  )
+  (if
+   (local.get $27)
+   (then
+    (local.set $30
+     (local.get $8)
+    )
+    (local.set $31
+     (local.get $9)
+    )
+    (local.set $32
+     (local.get $21)
+    )
+    (loop $label1
+     (v128.store offset=8388608 align=1
+      (local.get $26)
+      (v128.load offset=8388608 align=1
+       (local.get $25)
+      )
+     )
+     (local.set $25
+      (i32.add
+       (local.get $25)
+       (i32.const 16)
+      )
+     )
+     (local.set $26
+      (i32.add
+       (local.get $26)
+       (i32.const 16)
+      )
+     )
+     (local.set $30
+      (i32.add
+       (local.get $30)
+       (i32.const 16)
+      )
+     )
+     (local.set $31
+      (i32.add
+       (local.get $31)
+       (i32.const 16)
+      )
+     )
+     (local.set $32
+      (i32.sub
+       (local.get $32)
+       (i32.const 1)
+      )
+     )
+     (br_if $label1
+      (local.get $32)
+     )
+    )
+    (local.set $8
+     (i32.add
+      (local.get $8)
+      (i32.mul
+       (local.get $21)
+       (i32.const 16)
+      )
+     )
+    )
+    (local.set $9
+     (i32.add
+      (local.get $9)
+      (i32.mul
+       (local.get $21)
+       (i32.const 16)
+      )
+     )
+    )
+    (local.set $10
+     (i32.sub
+      (local.get $10)
+      (i32.mul
+       (local.get $21)
+       (i32.const 48)
+      )
+     )
+    )
+    (local.set $33
+     (local.get $9)
+    )
+    (local.set $34
+     (local.get $2)
+    )
+    (local.set $35
+     (i32.sub
+      (local.get $33)
+      (local.get $34)
+     )
+    )
+    (local.set $13
+     (i32.const 8195)
+    )
+    (local.set $14
+     (local.get $33)
+    )
+    (local.set $15
+     (local.get $34)
+    )
+    (local.set $16
+     (local.get $35)
+    )
+    (i32.store offset=4329480
+     (i32.const 0)
+     (i32.add
+      (i32.load offset=4329480
+       (i32.const 0)
+      )
+      (i32.shl
+       (local.get $21)
+       (i32.const 4)
+      )
+     )
+    )
+   )
+  )
+  (loop $label2
+   (local.set $36
     (local.get $8)
    )
    (if
     (i32.lt_u
-     (local.get $19)
+     (local.get $36)
      (i32.const 4194304)
     )
     (then
-     (local.set $20
+     (local.set $37
       (i32.load8_u offset=8388608
-       (local.get $19)
+       (local.get $36)
       )
      )
     )
@@ -270,7 +621,7 @@
        (i32.const -2)
       )
       (then
-       (local.set $21
+       (local.set $38
         (i32.and
          (local.get $13)
          (i32.const 255)
@@ -278,7 +629,7 @@
        )
        (i32.store offset=40
         (i32.const 0)
-        (local.get $21)
+        (local.get $38)
        )
        (i32.store offset=44
         (i32.const 0)
@@ -302,7 +653,7 @@
        (if
         (i32.lt_u
          (i32.sub
-          (local.get $21)
+          (local.get $38)
           (i32.const 6)
          )
          (i32.const 2)
@@ -343,14 +694,14 @@
      )
     )
    )
-   (local.set $22
+   (local.set $39
     (local.get $9)
    )
-   (local.set $23
+   (local.set $40
     (i32.load offset=4096
      (i32.shl
       (i32.shr_u
-       (local.get $22)
+       (local.get $39)
        (i32.const 12)
       )
       (i32.const 2)
@@ -360,15 +711,15 @@
    (if
     (i32.eq
      (i32.and
-      (local.get $23)
+      (local.get $40)
       (i32.const 27)
      )
      (i32.const 3)
     )
     (then
      (i32.store8 offset=8388608
-      (local.get $22)
-      (local.get $20)
+      (local.get $39)
+      (local.get $37)
      )
     )
     (else
@@ -386,7 +737,7 @@
        (i32.const -2)
       )
       (then
-       (local.set $24
+       (local.set $41
         (i32.and
          (local.get $13)
          (i32.const 255)
@@ -394,7 +745,7 @@
        )
        (i32.store offset=40
         (i32.const 0)
-        (local.get $24)
+        (local.get $41)
        )
        (i32.store offset=44
         (i32.const 0)
@@ -418,7 +769,7 @@
        (if
         (i32.lt_u
          (i32.sub
-          (local.get $24)
+          (local.get $41)
           (i32.const 6)
          )
          (i32.const 2)
@@ -459,42 +810,42 @@
      )
     )
    )
-   (local.set $25
+   (local.set $42
     (local.get $12)
    )
    (local.set $8
     (i32.add
      (local.get $8)
-     (local.get $25)
+     (local.get $42)
     )
    )
    (local.set $9
     (i32.add
      (local.get $9)
-     (local.get $25)
+     (local.get $42)
     )
    )
-   (local.set $26
+   (local.set $43
     (local.get $9)
    )
-   (local.set $27
+   (local.set $44
     (local.get $2)
    )
-   (local.set $28
+   (local.set $45
     (i32.sub
-     (local.get $26)
-     (local.get $27)
+     (local.get $43)
+     (local.get $44)
     )
    )
-   (local.set $29
+   (local.set $46
     (i32.eqz
      (i32.eqz
-      (local.get $28)
+      (local.get $45)
      )
     )
    )
    (if
-    (local.get $29)
+    (local.get $46)
     (then
      (if
       (i32.or
@@ -519,15 +870,15 @@
        )
        (i32.store offset=44
         (i32.const 0)
-        (local.get $26)
+        (local.get $43)
        )
        (i32.store offset=48
         (i32.const 0)
-        (local.get $27)
+        (local.get $44)
        )
        (i32.store offset=52
         (i32.const 0)
-        (local.get $28)
+        (local.get $45)
        )
        (i32.store offset=56
         (i32.const 0)
@@ -552,13 +903,13 @@
       (i32.const 8195)
      )
      (local.set $14
-      (local.get $26)
+      (local.get $43)
      )
      (local.set $15
-      (local.get $27)
+      (local.get $44)
      )
      (local.set $16
-      (local.get $28)
+      (local.get $45)
      )
      (local.set $10
       (i32.sub
@@ -566,10 +917,10 @@
        (i32.const 3)
       )
      )
-     (br $label)
+     (br $label2)
     )
    )
-   (local.set $30
+   (local.set $47
     (i32.const 4101)
    )
    (i32.store offset=24
@@ -586,15 +937,15 @@
    )
    (i32.store offset=44
     (i32.const 0)
-    (local.get $26)
+    (local.get $43)
    )
    (i32.store offset=48
     (i32.const 0)
-    (local.get $27)
+    (local.get $44)
    )
    (i32.store offset=52
     (i32.const 0)
-    (local.get $28)
+    (local.get $45)
    )
    (i32.store offset=56
     (i32.const 0)
@@ -605,7 +956,7 @@
     (then
      (i32.store offset=32
       (i32.const 0)
-      (local.get $30)
+      (local.get $47)
      )
      (return
       (i32.add
@@ -627,7 +978,7 @@
      )
      (i32.const 3)
     )
-    (local.get $30)
+    (local.get $47)
    )
   )
   (unreachable)
