@@ -54,6 +54,7 @@ Options:
   --module FILE           a multiboot module (repeatable)
   --initrd FILE           a Linux initial ramdisk
   --jit-threshold N       block executions before the JIT compiles it (default 50)
+  --no-simd               JIT: run every loop one iteration at a time (no SIMD lanes)
   --stats                 print instructions retired, exits by reason and time on exit
   -h, --help              show this help
 
@@ -170,6 +171,7 @@ async function runCommand(args: string[]): Promise<number> {
     module: { type: "string", multiple: true, default: [] },
     initrd: { type: "string" },
     "jit-threshold": { type: "string" },
+    "no-simd": { type: "boolean", default: false },
     stats: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   });
@@ -225,6 +227,7 @@ async function runCommand(args: string[]): Promise<number> {
       timeoutMs,
       maxInstructions,
       jitThreshold: threshold,
+      jitSimd: !values["no-simd"],
       jitBackgroundLoad: true,
     });
   } catch (e) {

@@ -76,6 +76,12 @@ export interface VmOptions {
    */
   jitThreshold?: number;
   /**
+   * With the JIT, run qualifying counted loops a group of iterations at a time in WebAssembly
+   * SIMD lanes, where run-time checks show the result is the same (false: one at a time).
+   * @default true
+   */
+  jitSimd?: boolean;
+  /**
    * With the JIT, start the guest in the interpreter while binaryen loads (about a second, once
    * per process) instead of waiting for it; `vm.run()` switches to compiled code when it is
    * ready. The CLI does this, so short guests start at once.
@@ -234,11 +240,12 @@ export async function createVm(image: Uint8Array, options: VmOptions = {}): Prom
 /** Loads the JIT lazily, so interpreter-only use never imports binaryen. */
 async function createJit(
   vm: Vm,
-  options: Pick<VmOptions, "jitThreshold" | "jitBackgroundLoad">,
+  options: Pick<VmOptions, "jitThreshold" | "jitSimd" | "jitBackgroundLoad">,
 ): Promise<Engine> {
   const { JitEngine } = await import("../jit/mod.ts");
   return await JitEngine.create(vm.cpu, vm.interpreter, {
     threshold: options.jitThreshold,
+    vectorize: options.jitSimd,
     background: options.jitBackgroundLoad,
   });
 }
@@ -292,6 +299,7 @@ export async function restoreVm(
     VmOptions,
     | "engine"
     | "jitThreshold"
+    | "jitSimd"
     | "jitBackgroundLoad"
     | "serialOutput"
     | "debugOutput"

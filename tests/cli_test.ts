@@ -150,6 +150,19 @@ Deno.test("jitvisor run starts a guest at once, interpreting while the JIT's com
   assert.ok(retired > 0 && interpreted >= retired / 2, `${interpreted} of ${retired} interpreted`);
 });
 
+Deno.test("jitvisor run --no-simd runs loops one iteration at a time, with the same output", async () => {
+  const args = ["--stats", "--append", "scale=100", "guests/build/bench/matmul.elf"];
+  const lanes = await jitvisor(["run", ...args]);
+  const scalar = await jitvisor(["run", "--no-simd", ...args]);
+  assert.equal(lanes.code, 0, lanes.stderr);
+  assert.equal(scalar.code, 0, scalar.stderr);
+  assert.match(lanes.stdout, /matmul: checksum=0x[0-9a-f]{8}/);
+  assert.equal(scalar.stdout, lanes.stdout);
+  const ran = (r: { stderr: string }) => Number(/vectorIterations: (\d+)/.exec(r.stderr)?.[1]);
+  assert.ok(ran(lanes) > 0, lanes.stderr);
+  assert.equal(ran(scalar), 0);
+});
+
 Deno.test("jitvisor info describes a multiboot image", async () => {
   const r = await jitvisor(["info", "guests/build/hello.elf"]);
   assert.equal(r.code, 0, r.stderr);
