@@ -1,5 +1,5 @@
 /**
- * Which self-loops run four iterations at a time in WebAssembly SIMD lanes, and how: a pure
+ * Which self-loops run a group of iterations at a time in WebAssembly SIMD lanes, and how: a pure
  * analysis of a block's decoded instructions, tested alone (the code it leads to is
  * `emit/vector.ts`).
  *
@@ -184,7 +184,7 @@ const BINARY: Readonly<Record<string, VectorOpKind>> = {
 };
 
 /**
- * Plans running a self-loop four iterations at a time, or says it cannot.
+ * Plans running a self-loop a group of iterations at a time, or says it cannot.
  * @param plan the loop's block (it branches back to its own entry)
  * @returns the plan, or null when the loop does not qualify
  * @example The inner loop of an integer matrix product
@@ -196,7 +196,7 @@ const BINARY: Readonly<Record<string, VectorOpKind>> = {
  * //      inc eax; cmp eax,64; jne top
  * const code = [
  *   0x8b, 0x94, 0x86, 0x00, 0x50, 0x00, 0x00, 0x0f, 0xaf, 0xd7,
- *   0x01, 0x94, 0x81, 0x00, 0x60, 0x00, 0x00, 0x40, 0x83, 0xf8, 0x40, 0x75, 0xe7,
+ *   0x01, 0x94, 0x81, 0x00, 0x60, 0x00, 0x00, 0x40, 0x83, 0xf8, 0x40, 0x75, 0xe9,
  * ];
  * const loop = planBlock({ fetch8: (e) => code[e] }, 0, true)!;
  * const v = planVector(loop)!;
@@ -311,6 +311,9 @@ function analyse(plan: BlockPlan): VectorPlan {
       offsets.set(step.reg, (offsets.get(step.reg)! + step.by) | 0);
       return;
     }
+    // Other work of another width, a step-shaped one of a computed register included (its
+    // carry out of the low byte would be lost in an 8-bit lane).
+    if (name !== "cmp" && name !== "test" && i.size1 !== size) reject();
     if (STRINGS.has(name)) {
       // Forward only (checked at run time): the source is DS:ESI (or the override), the
       // destination ES:EDI.
