@@ -1,10 +1,12 @@
 /**
- * Engine agreement on self-loops that run groups of four iterations in SIMD lanes (vector
- * entries): a matrix product, dependences through memory the distance guard must catch,
- * pointer-stepping and down-counting loops, every lane-wise operation, stores to a code page,
- * operands past the end of RAM, counters that never meet their limit, register limits, and
- * budgets that end right after the groups; each at threshold 0, the default and tiny batches,
- * with vectorising on and off.
+ * Engine agreement on self-loops that run groups of iterations in SIMD lanes (vector entries),
+ * four of 32 bits or sixteen of 8: a matrix product, dependences through memory the distance
+ * guard must catch, pointer-stepping and down-counting loops, every lane-wise operation, stores
+ * to a code page, operands past the end of RAM, counters that never meet their limit, register
+ * limits, and budgets that end right after the groups; byte loops (memset, shifts by counts
+ * under and over 8, AH..BH left scalar) and string loops (movsb forward, backward with DF set
+ * and overlapping, lodsb/stosb keeping eax's upper bits, stosd, movsd); each at threshold 0,
+ * the default and tiny batches, with vectorising on and off.
  */
 
 import assert from "node:assert/strict";
@@ -388,6 +390,167 @@ Deno.test("steps mid-body (add twice, lea), a counter crossing zero, shift count
           " 8d 6d 04 89 5d fc 83 c3 03" + // 65: lea ebp,[ebp+4]; mov [ebp-4],ebx; add ebx,3
           " 83 f8 64 75 ca" + // 74: cmp eax,100; jne L
           " eb fe", // 79: spin
+      ),
+    }),
+  );
+});
+
+/** memset's byte loop: cl stored over 1000 bytes from DATA + 3, `cmp edx,eax` the test. */
+const BYTE_MEMSET: Scenario = {
+  steps: 4010,
+  setup: random([DATA, 0x400]),
+  ranges: [[DATA, 0x400]],
+  code: hex(
+    "b8 03 00 04 00 ba eb 03 04 00" + // 0: mov eax,0x40003; mov edx,0x403eb
+      " b9 f1 de bc 9a" + // 10: mov ecx,0x9abcdef1
+      " 88 08 40 39 c2 75 f9" + // 15: L: mov [eax],cl; inc eax; cmp edx,eax; jne L
+      " eb fe", // 22: spin
+  ),
+};
+
+Deno.test("memset's byte loop from an unaligned start runs sixteen bytes a group in SIMD lanes", async () => {
+  assertVectorised(await agreeVector(BYTE_MEMSET));
+});
+
+Deno.test("byte loops whose budgets end every 13, 37, 101 or 200 steps agree", async () => {
+  for (const chunk of [13, 37, 101, 200]) {
+    const counts = await agreeVector({ ...BYTE_MEMSET, chunk });
+    // A group needs a budget for its sixteen iterations (64 steps) and one scalar iteration more.
+    if (chunk < 68) assertScalar(counts);
+    else assertVectorised(counts);
+  }
+});
+
+/** `movsb; cmp edi,eax; jne` copying 300 bytes from src to dst, with cld (fc) or std (fd). */
+function movsbLoop(src: number, dst: number, flag = "fc"): Scenario {
+  const n = flag === "fc" ? 300 : -300;
+  // 320 bytes either side of each start.
+  const ranges: [number, number][] = [src, dst].map((a) => [a - 0x140, 0x280]);
+  return {
+    steps: 910,
+    setup: random(...ranges),
+    ranges,
+    code: hex(
+      flag + " be " + le32(src) + " bf " + le32(dst) + // 0: cld/std; mov esi,src; mov edi,dst
+        " 8d 87 " + le32(n) + // 11: lea eax,[edi+n]
+        " a4 39 c7 75 fb" + // 17: L: movsb; cmp edi,eax; jne L
+        " eb fe", // 22: spin
+    ),
+  };
+}
+
+Deno.test("memcpy's movsb loop runs in SIMD lanes forward; with DF set (backward) it stays scalar", async () => {
+  assertVectorised(await agreeVector(movsbLoop(DATA, DATA + 0x1000)));
+  assertScalar(await agreeVector(movsbLoop(DATA + 0x400, DATA + 0x1400, "fd")));
+});
+
+Deno.test("movsb onto its source 5 bytes ahead (replicating a pattern) stays scalar; 5 behind, lanes", async () => {
+  assertScalar(await agreeVector(movsbLoop(DATA, DATA + 5)));
+  assertVectorised(await agreeVector(movsbLoop(DATA + 5, DATA)));
+});
+
+Deno.test("lodsb, byte work and stosb in lanes leave al the last byte and eax's upper bits alone", async () => {
+  const s: Scenario = {
+    steps: 2410,
+    setup: random([DATA, 0x200], [DATA + 0x1000, 0x200]),
+    ranges: [[DATA, 0x1200]],
+    code: hex(
+      "fc be 01 00 04 00 bf 02 10 04 00" + // 0: cld; mov esi,0x40001; mov edi,0x41002
+        " 8d 96 90 01 00 00" + // 11: lea edx,[esi+400]
+        " b8 d4 c3 b2 a1 bb 37 00 00 00" + // 17: mov eax,0xa1b2c3d4; mov ebx,0x37
+        " ac 34 5a 00 d8 aa" + // 27: L: lodsb; xor al,0x5a; add al,bl; stosb
+        " 39 d6 75 f6" + // 33: cmp esi,edx; jne L
+        " eb fe", // 37: spin
+    ),
+  };
+  assertVectorised(await agreeVector(s));
+  const { cpu } = await assertEnginesAgree(s, AGREE_MODES[0]);
+  const last = cpu.mem.read(DATA + 400, 1)[0];
+  assert.equal(cpu.reg32(0) >>> 0, (0xa1b2c300 | (((last ^ 0x5a) + 0x37) & 0xff)) >>> 0);
+});
+
+Deno.test("stosd of an invariant eax and a movsd copy run in SIMD lanes", async () => {
+  const ranges: [number, number][] = [[DATA, 0x1400]];
+  const setup = random([DATA, 0x400], [DATA + 0x1000, 0x400]);
+  assertVectorised(
+    await agreeVector({
+      steps: 610,
+      setup,
+      ranges,
+      code: hex(
+        "fc bf 00 00 04 00 ba 20 03 04 00" + // 0: cld; mov edi,0x40000; mov edx,0x40320
+          " b8 ef be ad de" + // 11: mov eax,0xdeadbeef
+          " ab 39 d7 75 fb" + // 16: L: stosd; cmp edi,edx; jne L
+          " eb fe", // 21: spin
+      ),
+    }),
+  );
+  assertVectorised(
+    await agreeVector({
+      steps: 610,
+      setup,
+      ranges,
+      code: hex(
+        "fc be 00 00 04 00 bf 00 10 04 00" + // 0: cld; mov esi,0x40000; mov edi,0x41000
+          " ba 20 13 04 00" + // 11: mov edx,0x41320
+          " a5 39 d7 75 fb" + // 16: L: movsd; cmp edi,edx; jne L
+          " eb fe", // 21: spin
+      ),
+    }),
+  );
+});
+
+Deno.test("byte shifts by counts under 8 (or 35, masked to 3) and the counter's low byte run in lanes", async () => {
+  assertVectorised(
+    await agreeVector({
+      steps: 5510,
+      setup: random([DATA, 0x6200]),
+      ranges: [[DATA, 0x6200]],
+      code: hex(
+        "31 c9 be 00 00 04 00 ba 44 33 22 11" + // 0: xor ecx,ecx; mov esi,0x40000; mov edx,0x11223344
+          " c0 24 0e 03" + // 12: L: shl byte [esi+ecx],3
+          " c0 ac 0e 00 10 00 00 05" + // 16: shr byte [esi+ecx+0x1000],5
+          " d0 bc 0e 00 20 00 00" + // 24: sar byte [esi+ecx+0x2000],1
+          " c0 bc 0e 00 30 00 00 23" + // 31: sar byte [esi+ecx+0x3000],35
+          " 8a 94 0e 00 40 00 00 c0 fa 02" + // 39: mov dl,[esi+ecx+0x4000]; sar dl,2
+          " 88 94 0e 00 50 00 00" + // 49: mov [esi+ecx+0x5000],dl
+          " 88 8c 0e 00 60 00 00" + // 56: mov [esi+ecx+0x6000],cl
+          " 41 81 f9 f4 01 00 00 75 c4" + // 63: inc ecx; cmp ecx,500; jne L
+          " eb fe", // 72: spin
+      ),
+    }),
+  );
+});
+
+Deno.test("byte shifts by 8 or more (shl 9, shr 8, sar 12) agree and stay scalar", async () => {
+  // ModRM 24, 2c, 3c: shl, shr, sar of byte [esi+ecx].
+  for (const [modrm, count] of [["24", 9], ["2c", 8], ["3c", 12]] as const) {
+    assertScalar(
+      await agreeVector({
+        steps: 2010,
+        setup: random([DATA, 0x200]),
+        ranges: [[DATA, 0x200]],
+        code: hex(
+          "31 c9 be 00 00 04 00" + // 0: xor ecx,ecx; mov esi,0x40000
+            " c0 " + modrm + " 0e " + le8(count) + // 7: L: shl/shr/sar byte [esi+ecx],count
+            " 41 81 f9 f4 01 00 00 75 f3" + // 11: inc ecx; cmp ecx,500; jne L
+            " eb fe", // 20: spin
+        ),
+      }),
+    );
+  }
+});
+
+Deno.test("a byte loop storing ah (no 8-bit lane register) agrees and stays scalar", async () => {
+  assertScalar(
+    await agreeVector({
+      steps: 1210,
+      setup: random([DATA, 0x200]),
+      ranges: [[DATA, 0x200]],
+      code: hex(
+        "31 c9 be 00 00 04 00 b8 34 12 00 00" + // 0: xor ecx,ecx; mov esi,0x40000; mov eax,0x1234
+          " 88 24 0e 41 81 f9 2c 01 00 00 75 f4" + // 12: L: mov [esi+ecx],ah; inc ecx; cmp ecx,300; jne L
+          " eb fe", // 24: spin
       ),
     }),
   );
