@@ -162,6 +162,28 @@ export function formRegion(
       queue.push(q);
     }
   }
+  // A block that runs on into a loop's head (a block some explored block jumps back to) ends
+  // there instead, as gcc's rotated loops make the block before one decode on through its head:
+  // then the loop is entered at its head only and can be a wasm loop of its own
+  // (`innerLoops`). The entry stays whole, and so does a self-loop (entered mid-way after a
+  // budget ran out, say), its own wasm loop. Cuts elsewhere would only add members.
+  const heads = new Set<number>();
+  for (const [from, outs] of succ) {
+    const p = byEip.get(from)!;
+    const last = p.eips[p.instrs.length - 1] >>> 0;
+    for (const to of outs) if (byEip.has(to) && to >>> 0 <= last) heads.add(to);
+  }
+  const uncut = new Map<number, { plan: BlockPlan; out: number[] }>();
+  for (const [eip, p] of byEip) {
+    const n = p.instrs.length;
+    const last = p.instrs[n - 1].op.mnemonic;
+    const whole = p === entry || p.selfLoop || last === "call" || last === "ret";
+    const k = whole ? -1 : p.eips.findIndex((e, x) => x > 0 && x < n && heads.has(e));
+    if (k < 0) continue;
+    uncut.set(eip, { plan: p, out: succ.get(eip)! });
+    byEip.set(eip, endAt(p, k));
+    succ.set(eip, [p.eips[k]]);
+  }
   // A ret goes back to where some call of the region would return: with those edges, a
   // recursive function's return paths are on its cycle too.
   const returns = [...succ.keys()].filter((eip) => {
@@ -213,6 +235,15 @@ export function formRegion(
     blocks.push(p);
     instrs += p.instrs.length;
   }
+  // A cut block whose loop head did not fit in the region is whole again: else it would leave
+  // the region where it used to run on.
+  blocks.forEach((p, j) => {
+    const was = uncut.get(p.entryEip);
+    const to = p.eips[p.instrs.length];
+    if (was === undefined || blocks.some((q) => q.entryEip === to)) return;
+    blocks[j] = was.plan;
+    succ.set(p.entryEip, was.out);
+  });
   const index = new Map(blocks.map((p, j) => [p.entryEip, j]));
   let loops = false;
   const edges = blocks.map((p, j) => {
@@ -240,6 +271,18 @@ export function formRegion(
   const flagsLive = blocks.map((p) => flagsReadFirst(p.instrs));
   const loopEnds = innerLoops(blocks, edges, indirect, returnSites);
   return { blocks, edges, flagsLive, loops, indirect, loopEnds, hidden: hiddenMembers(loopEnds) };
+}
+
+/** The first k instructions of `p`, as a block that falls through to the next. */
+function endAt(p: BlockPlan, k: number): BlockPlan {
+  return {
+    entryEip: p.entryEip,
+    instrs: p.instrs.slice(0, k),
+    eips: p.eips.slice(0, k + 1),
+    endsWithEnd: false,
+    selfLoop: false,
+    byteLength: (p.eips[k] - p.entryEip) >>> 0,
+  };
 }
 
 function reversePostOrder(
