@@ -235,15 +235,23 @@ export function formRegion(
     blocks.push(p);
     instrs += p.instrs.length;
   }
-  // A cut block whose loop head did not fit in the region is whole again: else it would leave
-  // the region where it used to run on.
-  blocks.forEach((p, j) => {
+  // A cut block whose loop head did not fit in the region is whole again, else it would leave
+  // the region where it used to run on; or out, when whole it does not fit either.
+  for (let j = blocks.length - 1; j > 0; j--) {
+    const p = blocks[j];
     const was = uncut.get(p.entryEip);
     const to = p.eips[p.instrs.length];
-    if (was === undefined || blocks.some((q) => q.entryEip === to)) return;
+    if (was === undefined || blocks.some((q) => q.entryEip === to)) continue;
+    const more = was.plan.instrs.length - p.instrs.length;
+    if (instrs + more > MAX_REGION_INSTRS) {
+      blocks.splice(j, 1);
+      instrs -= p.instrs.length;
+      continue;
+    }
     blocks[j] = was.plan;
+    instrs += more;
     succ.set(p.entryEip, was.out);
-  });
+  }
   const index = new Map(blocks.map((p, j) => [p.entryEip, j]));
   let loops = false;
   const edges = blocks.map((p, j) => {

@@ -6,6 +6,7 @@ import {
   carryDeadAfter,
   flagsReadFirst,
   formRegion,
+  MAX_REGION_INSTRS,
   successors,
   tableTargets,
 } from "../../jit/region.ts";
@@ -183,4 +184,122 @@ Deno.test("tableTargets() reads a switch's table on the page, bounded by its ran
   const bare = planBlock({ fetch8: (e) => code[e + 3] }, 0, true)!;
   assert.deepEqual(tableTargets(bare, read32), [0x40, 0x50, 0x60]);
   assert.deepEqual(tableTargets(planBlock({ fetch8: () => 0xc3 }, 0, true)!, read32), []);
+});
+
+/**
+ * gcc's rotated loop (9..0x19) inside an outer loop: the block at 0 runs on into the inner
+ * loop's head L; L's `jne S` branches forward into the middle of the block at 0x12.
+ */
+const ROTATED = hex(
+  "31 c9 31 d2 b8 02 00 00 00" + // 0: outer: xor ecx,ecx; xor edx,edx; mov eax,2
+    " 80 b8 00 10 00 00 00 75 03" + // 9: L: cmp byte [eax+0x1000],0; jne S (0x15)
+    " 42 01 c1" + // 0x12: inc edx; add ecx,eax
+    " 40 39 c3 75 ef" + // 0x15: S: inc eax; cmp ebx,eax; jne L
+    " 01 ce 4f 75 e1" + // 0x1a: add esi,ecx; dec edi; jnz outer
+    " eb fe", // 0x1f: spin: jmp spin
+);
+
+Deno.test("formRegion() cuts a block that runs on into a loop's head, which then heads a wasm loop", () => {
+  const planAt = planner(ROTATED);
+  const region = formRegion(planAt(0x1a)!, planAt);
+  assert.ok(region !== null);
+  const at = (eip: number) => region.blocks.findIndex((b) => b.entryEip === eip);
+  const pre = region.blocks[at(0)];
+  assert.equal(pre.instrs.length, 3, "xor, xor, mov: it ends just before L");
+  assert.equal(pre.eips[3], 9);
+  assert.equal(pre.endsWithEnd, false);
+  const j = at(9);
+  assert.deepEqual(region.edges[at(0)], [j], "it falls through to L only");
+  assert.ok(region.loopEnds[j] >= 0, "L heads an inner loop");
+  const inner = region.blocks.slice(j, region.loopEnds[j] + 1).map((b) => b.entryEip);
+  assert.deepEqual(new Set(inner), new Set([9, 0x12, 0x15]));
+});
+
+Deno.test("formRegion() does not cut a block at a forward branch target that is no loop head", () => {
+  const planAt = planner(ROTATED);
+  const region = formRegion(planAt(0x1a)!, planAt);
+  assert.ok(region !== null);
+  const at = (eip: number) => region.blocks.findIndex((b) => b.entryEip === eip);
+  // The block at 0x12 runs on through S (0x15), which only L's jne reaches, going forward.
+  assert.ok(at(0x15) >= 0);
+  assert.equal(region.blocks[at(0x12)].instrs.length, planAt(0x12)!.instrs.length);
+  assert.equal(region.blocks[at(0x12)].instrs.length, 5);
+});
+
+Deno.test("formRegion() keeps the entry block and a self-loop whole though they run through a head", () => {
+  const planAt = planner(ROTATED);
+  const region = formRegion(planAt(0)!, planAt);
+  assert.ok(region !== null);
+  assert.equal(region.blocks[0].entryEip, 0);
+  assert.equal(region.blocks[0].instrs.length, 5, "the entry runs on through L's cmp and jne");
+  assert.ok(region.blocks.some((b) => b.entryEip === 9), "L is a member all the same");
+  const self = hex(
+    "40" + // 0: P: inc eax
+      " 49 75 fc" + // 1: H: dec ecx; jnz P
+      " 4a 75 fa" + // 4: dec edx; jnz H
+      " eb fe", // 7: spin: jmp spin
+  );
+  const planAt2 = planner(self);
+  const region2 = formRegion(planAt2(4)!, planAt2);
+  assert.ok(region2 !== null);
+  const p = region2.blocks.findIndex((b) => b.entryEip === 0);
+  assert.ok(p >= 0);
+  assert.equal(region2.blocks[p].instrs.length, 3, "P runs on through H, its own loop");
+  assert.ok(region2.edges[p].includes(p));
+});
+
+/**
+ * A loop at 0 whose body at 13 runs through n blocks `test eax,1<<k; jz $+2`, then back to H at
+ * 5; C at 4 runs on into H, and H is the last of all those blocks in the region's order.
+ */
+function chainLoop(n: number): number[] {
+  const code = hex(
+    "85 f6 75 09" + // 0: E: test esi,esi; jnz chain (13)
+      " 40" + // 4: C: inc eax
+      " 49 75 f8" + // 5: H: dec ecx; jnz E
+      " 4a 75 fa" + // 8: T: dec edx; jnz H
+      " eb f3", // 11: jmp E
+  );
+  const le32 = (v: number) => [v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, (v >>> 24) & 0xff];
+  for (let k = 0; k < n; k++) code.push(0xa9, ...le32(1 << k), 0x74, 0x00); // test eax,1<<k; jz $+2
+  code.push(0xe9, ...le32(5 - (code.length + 5))); // jmp dword H
+  return code;
+}
+
+Deno.test("formRegion() makes a cut block whole again when its head did not fit in the region", () => {
+  const planSmall = planner(chainLoop(2));
+  const small = formRegion(planSmall(0)!, planSmall);
+  assert.ok(small !== null);
+  const c = small.blocks.findIndex((b) => b.entryEip === 4);
+  assert.equal(small.blocks[c].instrs.length, 1, "cut at H when H is a member");
+  assert.deepEqual(small.edges[c].map((x) => small.blocks[x].entryEip), [5]);
+  const planAt = planner(chainLoop(16));
+  const region = formRegion(planAt(0)!, planAt);
+  assert.ok(region !== null);
+  assert.equal(region.blocks.length, 16);
+  assert.ok(!region.blocks.some((b) => b.entryEip === 5), "H is past the 16 members");
+  const c2 = region.blocks.findIndex((b) => b.entryEip === 4);
+  assert.ok(c2 >= 0);
+  assert.equal(region.blocks[c2].instrs.length, planAt(4)!.instrs.length);
+  assert.ok(region.blocks[c2].endsWithEnd, "it ends in its jnz E, not at H");
+  assert.deepEqual(region.edges[c2], [0], "to E; nothing where it used to run on");
+});
+
+Deno.test("formRegion() leaves out a cut block that would not fit in the region whole", () => {
+  // nasm (bits 32, org 0): E: test esi,esi; jnz F / C: inc eax / H: times 50 inc edi;
+  // dec ecx; jnz E; jmp E / F: %rep 6: times 59 inc ebx; jz $+2 / jmp dword H
+  const code = hex("85 f6 75 38 40"); // 0: E: test esi,esi; jnz F (60)   4: C: inc eax
+  code.push(...Array(50).fill(0x47), ...hex("49 75 c6 eb c4")); // 5: H ... jnz E   58: jmp E
+  for (let k = 0; k < 6; k++) code.push(...Array(59).fill(0x43), 0x74, 0x00); // 60: F: 6 x 60
+  code.push(...hex("e9 56 fe ff ff")); // 426: jmp dword H
+  const planAt = planner(code);
+  assert.equal(planAt(4)!.instrs.length, 53, "C runs on through H's 52");
+  const region = formRegion(planAt(0)!, planAt);
+  assert.ok(region !== null);
+  // E, C cut at H, and the 360 of F come first: H's 52 do not fit, nor C's whole 53.
+  assert.ok(!region.blocks.some((b) => b.entryEip === 5), "H does not fit");
+  const total = region.blocks.reduce((n, b) => n + b.instrs.length, 0);
+  assert.ok(total <= MAX_REGION_INSTRS, `${total} instructions`);
+  const c = region.blocks.find((b) => b.entryEip === 4);
+  assert.ok(c === undefined || c.instrs.length === 53, "C is whole or out, never cut");
 });
