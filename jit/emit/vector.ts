@@ -2,8 +2,9 @@
  * A self-loop's vector entry (`jit/vector_plan.ts` decides which loops have one): where the
  * loop is entered from outside, it first runs as many whole groups of iterations as it safely
  * can in SIMD lanes (four of 32 bits or sixteen of 8), then leaves the registers, the budget and
- * the flag record exactly as those iterations one by one would, and the scalar loop goes on
- * from there (at least one iteration, which meets the exit test itself).
+ * the flag record exactly as those iterations one by one would. When they were all of the
+ * loop's iterations it leaves the loop as the last one's jne would; else the scalar loop goes
+ * on from there.
  *
  * The groups run only when, checked once before them:
  * - linear addresses are physical (paging off), and every operand's whole range lies in RAM;
@@ -13,8 +14,8 @@
  * - no two operands (one of them written) lie 1 to 15 bytes apart, the only distances at which
  *   doing an instruction for a group's iterations before the next one reorders a write and an
  *   access of the same bytes;
- * - the counter meets its limit exactly, after more iterations than the groups hold; the budget
- *   covers them and one scalar iteration more; no stop was requested; and string instructions
+ * - the counter meets its limit exactly, after no fewer iterations than the groups hold; the
+ *   budget covers them and one iteration more; no stop was requested; and string instructions
  *   step forward (DF clear).
  */
 
@@ -70,13 +71,7 @@ export function vectorEntry(
     m.i32.ne(get(dist), c(0)),
   );
   const iterations = ctx.let(m.select(exact, m.i32.div_u(get(dist), c(step)), c(0)));
-  const groups = ctx.let(
-    m.select(
-      get(iterations),
-      m.i32.shr_u(m.i32.sub(get(iterations), c(1)), c(Math.log2(lanes))),
-      c(0),
-    ),
-  );
+  const groups = ctx.let(m.i32.shr_u(get(iterations), c(Math.log2(lanes))));
   const clamp = (bound: Expr) => {
     const b = ctx.let(bound);
     ctx.emit(m.local.set(groups, m.select(m.i32.lt_u(get(b), get(groups)), get(b), get(groups))));
@@ -239,7 +234,6 @@ export function vectorEntry(
   const [fa, fb] = counterFirst ? [counter, bound] : [bound, counter];
   const res = ctx.let(m.i32.sub(get(fa), get(fb)));
   ctx.setFlags(LAZY_SUB, 4, fa, fb, res);
-  ctx.handFlagsTo(member);
   const ran = m.i32.shl(get(groups), c(Math.log2(lanes)));
   ctx.emit(m.i32.store(
     OFF_VECTOR_ITERATIONS,
@@ -247,6 +241,15 @@ export function vectorEntry(
     c(0),
     m.i32.add(m.i32.load(OFF_VECTOR_ITERATIONS, 4, c(0)), ran),
   ));
+  // The groups ran the last iteration: leave as its jne would, not taken. That edge charges
+  // the iteration's instructions to the budget, as the scalar loop's edge would.
+  const exitAt = ctx.stmts.length;
+  ctx.emit(m.local.set(budget, m.i32.add(get(budget), c(n))));
+  ctx.k = n - 1;
+  ctx.emit(ctx.branchTo(block.eips[n]));
+  const exit = ctx.stmts.splice(exitAt);
+  ctx.emit(m.if(m.i32.eqz(get(res)), m.block(null, exit)));
+  ctx.handFlagsTo(member);
   const after = ctx.stmts.splice(start);
   return m.block(null, [
     ...guards,

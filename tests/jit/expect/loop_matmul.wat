@@ -201,8 +201,9 @@
   (local $51 i32)
   (local $52 i32)
   (local $53 i32)
-  (local $54 v128)
+  (local $54 i32)
   (local $55 v128)
+  (local $56 v128)
   (local.set $10
    (i32.sub
     (local.get $0)
@@ -283,16 +284,9 @@
    )
   )
   (local.set $20
-   (select
-    (i32.shr_u
-     (i32.sub
-      (local.get $19)
-      (i32.const 1)
-     )
-     (i32.const 2)
-    )
-    (i32.const 0)
+   (i32.shr_u
     (local.get $19)
+    (i32.const 2)
    )
   )
   (local.set $21
@@ -486,21 +480,21 @@
     (local.set $30
      (local.get $20)
     )
-    (local.set $55
+    (local.set $56
      (i32x4.splat
       (local.get $9)
      )
     )
     (loop $label1
-     (local.set $54
+     (local.set $55
       (v128.load offset=8388608 align=4
        (local.get $24)
       )
      )
-     (local.set $54
+     (local.set $55
       (i32x4.mul
-       (local.get $54)
        (local.get $55)
+       (local.get $56)
       )
      )
      (v128.store offset=8388608 align=4
@@ -509,7 +503,7 @@
        (v128.load offset=8388608 align=4
         (local.get $25)
        )
-       (local.get $54)
+       (local.get $55)
       )
      )
      (local.set $24
@@ -551,7 +545,7 @@
     )
     (local.set $4
      (i32x4.extract_lane 3
-      (local.get $54)
+      (local.get $55)
      )
     )
     (local.set $10
@@ -575,18 +569,6 @@
       (local.get $32)
      )
     )
-    (local.set $12
-     (i32.const 8195)
-    )
-    (local.set $13
-     (local.get $31)
-    )
-    (local.set $14
-     (local.get $32)
-    )
-    (local.set $15
-     (local.get $33)
-    )
     (i32.store offset=4329480
      (i32.const 0)
      (i32.add
@@ -599,10 +581,95 @@
       )
      )
     )
+    (if
+     (i32.eqz
+      (local.get $33)
+     )
+     (then
+      (local.set $10
+       (i32.add
+        (local.get $10)
+        (i32.const 6)
+       )
+      )
+      (local.set $34
+       (i32.const 4119)
+      )
+      (i32.store
+       (i32.const 0)
+       (local.get $2)
+      )
+      (i32.store offset=8
+       (i32.const 0)
+       (local.get $4)
+      )
+      (i32.store offset=40
+       (i32.const 0)
+       (i32.const 3)
+      )
+      (i32.store offset=44
+       (i32.const 0)
+       (local.get $31)
+      )
+      (i32.store offset=48
+       (i32.const 0)
+       (local.get $32)
+      )
+      (i32.store offset=52
+       (i32.const 0)
+       (local.get $33)
+      )
+      (i32.store offset=56
+       (i32.const 0)
+       (i32.const 32)
+      )
+      (if
+       (local.get $11)
+       (then
+        (i32.store offset=32
+         (i32.const 0)
+         (local.get $34)
+        )
+        (return
+         (i32.add
+          (i32.sub
+           (local.get $0)
+           (local.get $10)
+          )
+          (i32.const 6)
+         )
+        )
+       )
+      )
+      (return_call $chain260171
+       (local.get $0)
+       (i32.add
+        (i32.sub
+         (local.get $0)
+         (local.get $10)
+        )
+        (i32.const 6)
+       )
+       (local.get $34)
+      )
+     )
+    )
+    (local.set $12
+     (i32.const 8195)
+    )
+    (local.set $13
+     (local.get $31)
+    )
+    (local.set $14
+     (local.get $32)
+    )
+    (local.set $15
+     (local.get $33)
+    )
    )
   )
   (loop $label2
-   (local.set $34
+   (local.set $35
     (i32.add
      (i32.add
       (local.get $8)
@@ -616,13 +683,13 @@
    )
    (if
     (i32.lt_u
-     (local.get $34)
+     (local.get $35)
      (i32.const 4194301)
     )
     (then
-     (local.set $35
+     (local.set $36
       (i32.load offset=8388608 align=1
-       (local.get $34)
+       (local.get $35)
       )
      )
     )
@@ -641,7 +708,7 @@
        (i32.const -2)
       )
       (then
-       (local.set $36
+       (local.set $37
         (i32.and
          (local.get $12)
          (i32.const 255)
@@ -649,7 +716,7 @@
        )
        (i32.store offset=40
         (i32.const 0)
-        (local.get $36)
+        (local.get $37)
        )
        (i32.store offset=44
         (i32.const 0)
@@ -673,7 +740,7 @@
        (if
         (i32.lt_u
          (i32.sub
-          (local.get $36)
+          (local.get $37)
           (i32.const 6)
          )
          (i32.const 2)
@@ -715,24 +782,24 @@
     )
    )
    (local.set $4
-    (local.get $35)
-   )
-   (local.set $37
-    (local.get $9)
+    (local.get $36)
    )
    (local.set $38
-    (local.get $4)
+    (local.get $9)
    )
    (local.set $39
+    (local.get $4)
+   )
+   (local.set $40
     (i32.mul
+     (local.get $39)
      (local.get $38)
-     (local.get $37)
     )
    )
    (local.set $4
-    (local.get $39)
+    (local.get $40)
    )
-   (local.set $40
+   (local.set $41
     (i32.add
      (i32.add
       (local.get $3)
@@ -744,11 +811,11 @@
      )
     )
    )
-   (local.set $42
+   (local.set $43
     (i32.load offset=4096
      (i32.shl
       (i32.shr_u
-       (local.get $40)
+       (local.get $41)
        (i32.const 12)
       )
       (i32.const 2)
@@ -759,16 +826,16 @@
     (i32.eq
      (i32.or
       (i32.and
-       (local.get $42)
+       (local.get $43)
        (i32.const 27)
       )
       (i32.and
        (i32.xor
         (i32.add
-         (local.get $40)
+         (local.get $41)
          (i32.const 3)
         )
-        (local.get $40)
+        (local.get $41)
        )
        (i32.const 4096)
       )
@@ -776,9 +843,9 @@
      (i32.const 3)
     )
     (then
-     (local.set $41
+     (local.set $42
       (i32.load offset=8388608 align=1
-       (local.get $40)
+       (local.get $41)
       )
      )
     )
@@ -810,7 +877,7 @@
             (i32.and
              (i32.popcnt
               (i32.and
-               (local.get $39)
+               (local.get $40)
                (i32.const 255)
               )
              )
@@ -822,7 +889,7 @@
            (i32.const 64)
            (i32.const 0)
            (i32.eqz
-            (local.get $39)
+            (local.get $40)
            )
           )
          )
@@ -830,7 +897,7 @@
           (i32.const 128)
           (i32.const 0)
           (i32.lt_s
-           (local.get $39)
+           (local.get $40)
            (i32.const 0)
           )
          )
@@ -841,14 +908,14 @@
          (i64.ne
           (i64.mul
            (i64.extend_i32_s
-            (local.get $38)
+            (local.get $39)
            )
            (i64.extend_i32_s
-            (local.get $37)
+            (local.get $38)
            )
           )
           (i64.extend_i32_s
-           (local.get $39)
+           (local.get $40)
           )
          )
         )
@@ -878,58 +945,58 @@
      )
     )
    )
-   (local.set $43
+   (local.set $44
     (local.get $4)
    )
-   (local.set $44
+   (local.set $45
     (i32.add
-     (local.get $41)
-     (local.get $43)
+     (local.get $42)
+     (local.get $44)
     )
    )
    (i32.store offset=8388608 align=1
-    (local.get $40)
-    (local.get $44)
-   )
-   (local.set $45
-    (i32.const 0)
+    (local.get $41)
+    (local.get $45)
    )
    (local.set $46
-    (local.get $2)
+    (i32.const 0)
    )
    (local.set $47
-    (i32.const 1)
+    (local.get $2)
    )
    (local.set $48
+    (i32.const 1)
+   )
+   (local.set $49
     (i32.add
-     (local.get $46)
+     (local.get $47)
      (i32.const 1)
     )
    )
    (local.set $2
-    (local.get $48)
-   )
-   (local.set $49
-    (local.get $2)
+    (local.get $49)
    )
    (local.set $50
-    (i32.const 64)
+    (local.get $2)
    )
    (local.set $51
-    (i32.sub
-     (local.get $49)
-     (local.get $50)
-    )
+    (i32.const 64)
    )
    (local.set $52
+    (i32.sub
+     (local.get $50)
+     (local.get $51)
+    )
+   )
+   (local.set $53
     (i32.eqz
      (i32.eqz
-      (local.get $51)
+      (local.get $52)
      )
     )
    )
    (if
-    (local.get $52)
+    (local.get $53)
     (then
      (if
       (i32.or
@@ -954,15 +1021,15 @@
        )
        (i32.store offset=44
         (i32.const 0)
-        (local.get $49)
+        (local.get $50)
        )
        (i32.store offset=48
         (i32.const 0)
-        (local.get $50)
+        (local.get $51)
        )
        (i32.store offset=52
         (i32.const 0)
-        (local.get $51)
+        (local.get $52)
        )
        (i32.store offset=56
         (i32.const 0)
@@ -987,13 +1054,13 @@
       (i32.const 8195)
      )
      (local.set $13
-      (local.get $49)
-     )
-     (local.set $14
       (local.get $50)
      )
-     (local.set $15
+     (local.set $14
       (local.get $51)
+     )
+     (local.set $15
+      (local.get $52)
      )
      (local.set $10
       (i32.sub
@@ -1004,7 +1071,7 @@
      (br $label2)
     )
    )
-   (local.set $53
+   (local.set $54
     (i32.const 4119)
    )
    (i32.store
@@ -1021,15 +1088,15 @@
    )
    (i32.store offset=44
     (i32.const 0)
-    (local.get $49)
+    (local.get $50)
    )
    (i32.store offset=48
     (i32.const 0)
-    (local.get $50)
+    (local.get $51)
    )
    (i32.store offset=52
     (i32.const 0)
-    (local.get $51)
+    (local.get $52)
    )
    (i32.store offset=56
     (i32.const 0)
@@ -1040,7 +1107,7 @@
     (then
      (i32.store offset=32
       (i32.const 0)
-      (local.get $53)
+      (local.get $54)
      )
      (return
       (i32.add
@@ -1062,7 +1129,7 @@
      )
      (i32.const 6)
     )
-    (local.get $53)
+    (local.get $54)
    )
   )
   (unreachable)

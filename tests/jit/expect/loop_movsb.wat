@@ -195,6 +195,7 @@
   (local $45 i32)
   (local $46 i32)
   (local $47 i32)
+  (local $48 i32)
   (local.set $10
    (i32.sub
     (local.get $0)
@@ -284,16 +285,9 @@
    )
   )
   (local.set $21
-   (select
-    (i32.shr_u
-     (i32.sub
-      (local.get $20)
-      (i32.const 1)
-     )
-     (i32.const 4)
-    )
-    (i32.const 0)
+   (i32.shr_u
     (local.get $20)
+    (i32.const 4)
    )
   )
   (local.set $22
@@ -564,18 +558,6 @@
       (local.get $34)
      )
     )
-    (local.set $13
-     (i32.const 8195)
-    )
-    (local.set $14
-     (local.get $33)
-    )
-    (local.set $15
-     (local.get $34)
-    )
-    (local.set $16
-     (local.get $35)
-    )
     (i32.store offset=4329480
      (i32.const 0)
      (i32.add
@@ -588,21 +570,106 @@
       )
      )
     )
+    (if
+     (i32.eqz
+      (local.get $35)
+     )
+     (then
+      (local.set $10
+       (i32.add
+        (local.get $10)
+        (i32.const 3)
+       )
+      )
+      (local.set $36
+       (i32.const 4101)
+      )
+      (i32.store offset=24
+       (i32.const 0)
+       (local.get $8)
+      )
+      (i32.store offset=28
+       (i32.const 0)
+       (local.get $9)
+      )
+      (i32.store offset=40
+       (i32.const 0)
+       (i32.const 3)
+      )
+      (i32.store offset=44
+       (i32.const 0)
+       (local.get $33)
+      )
+      (i32.store offset=48
+       (i32.const 0)
+       (local.get $34)
+      )
+      (i32.store offset=52
+       (i32.const 0)
+       (local.get $35)
+      )
+      (i32.store offset=56
+       (i32.const 0)
+       (i32.const 32)
+      )
+      (if
+       (local.get $11)
+       (then
+        (i32.store offset=32
+         (i32.const 0)
+         (local.get $36)
+        )
+        (return
+         (i32.add
+          (i32.sub
+           (local.get $0)
+           (local.get $10)
+          )
+          (i32.const 3)
+         )
+        )
+       )
+      )
+      (return_call $chain260171
+       (local.get $0)
+       (i32.add
+        (i32.sub
+         (local.get $0)
+         (local.get $10)
+        )
+        (i32.const 3)
+       )
+       (local.get $36)
+      )
+     )
+    )
+    (local.set $13
+     (i32.const 8195)
+    )
+    (local.set $14
+     (local.get $33)
+    )
+    (local.set $15
+     (local.get $34)
+    )
+    (local.set $16
+     (local.get $35)
+    )
    )
   )
   (loop $label2
-   (local.set $36
+   (local.set $37
     (local.get $8)
    )
    (if
     (i32.lt_u
-     (local.get $36)
+     (local.get $37)
      (i32.const 4194304)
     )
     (then
-     (local.set $37
+     (local.set $38
       (i32.load8_u offset=8388608
-       (local.get $36)
+       (local.get $37)
       )
      )
     )
@@ -621,7 +688,7 @@
        (i32.const -2)
       )
       (then
-       (local.set $38
+       (local.set $39
         (i32.and
          (local.get $13)
          (i32.const 255)
@@ -629,7 +696,7 @@
        )
        (i32.store offset=40
         (i32.const 0)
-        (local.get $38)
+        (local.get $39)
        )
        (i32.store offset=44
         (i32.const 0)
@@ -653,7 +720,7 @@
        (if
         (i32.lt_u
          (i32.sub
-          (local.get $38)
+          (local.get $39)
           (i32.const 6)
          )
          (i32.const 2)
@@ -694,14 +761,14 @@
      )
     )
    )
-   (local.set $39
+   (local.set $40
     (local.get $9)
    )
-   (local.set $40
+   (local.set $41
     (i32.load offset=4096
      (i32.shl
       (i32.shr_u
-       (local.get $39)
+       (local.get $40)
        (i32.const 12)
       )
       (i32.const 2)
@@ -711,15 +778,15 @@
    (if
     (i32.eq
      (i32.and
-      (local.get $40)
+      (local.get $41)
       (i32.const 27)
      )
      (i32.const 3)
     )
     (then
      (i32.store8 offset=8388608
-      (local.get $39)
-      (local.get $37)
+      (local.get $40)
+      (local.get $38)
      )
     )
     (else
@@ -737,7 +804,7 @@
        (i32.const -2)
       )
       (then
-       (local.set $41
+       (local.set $42
         (i32.and
          (local.get $13)
          (i32.const 255)
@@ -745,7 +812,7 @@
        )
        (i32.store offset=40
         (i32.const 0)
-        (local.get $41)
+        (local.get $42)
        )
        (i32.store offset=44
         (i32.const 0)
@@ -769,7 +836,7 @@
        (if
         (i32.lt_u
          (i32.sub
-          (local.get $41)
+          (local.get $42)
           (i32.const 6)
          )
          (i32.const 2)
@@ -810,42 +877,42 @@
      )
     )
    )
-   (local.set $42
+   (local.set $43
     (local.get $12)
    )
    (local.set $8
     (i32.add
      (local.get $8)
-     (local.get $42)
+     (local.get $43)
     )
    )
    (local.set $9
     (i32.add
      (local.get $9)
-     (local.get $42)
+     (local.get $43)
     )
-   )
-   (local.set $43
-    (local.get $9)
    )
    (local.set $44
-    (local.get $2)
+    (local.get $9)
    )
    (local.set $45
-    (i32.sub
-     (local.get $43)
-     (local.get $44)
-    )
+    (local.get $2)
    )
    (local.set $46
+    (i32.sub
+     (local.get $44)
+     (local.get $45)
+    )
+   )
+   (local.set $47
     (i32.eqz
      (i32.eqz
-      (local.get $45)
+      (local.get $46)
      )
     )
    )
    (if
-    (local.get $46)
+    (local.get $47)
     (then
      (if
       (i32.or
@@ -870,15 +937,15 @@
        )
        (i32.store offset=44
         (i32.const 0)
-        (local.get $43)
+        (local.get $44)
        )
        (i32.store offset=48
         (i32.const 0)
-        (local.get $44)
+        (local.get $45)
        )
        (i32.store offset=52
         (i32.const 0)
-        (local.get $45)
+        (local.get $46)
        )
        (i32.store offset=56
         (i32.const 0)
@@ -903,13 +970,13 @@
       (i32.const 8195)
      )
      (local.set $14
-      (local.get $43)
-     )
-     (local.set $15
       (local.get $44)
      )
-     (local.set $16
+     (local.set $15
       (local.get $45)
+     )
+     (local.set $16
+      (local.get $46)
      )
      (local.set $10
       (i32.sub
@@ -920,7 +987,7 @@
      (br $label2)
     )
    )
-   (local.set $47
+   (local.set $48
     (i32.const 4101)
    )
    (i32.store offset=24
@@ -937,15 +1004,15 @@
    )
    (i32.store offset=44
     (i32.const 0)
-    (local.get $43)
+    (local.get $44)
    )
    (i32.store offset=48
     (i32.const 0)
-    (local.get $44)
+    (local.get $45)
    )
    (i32.store offset=52
     (i32.const 0)
-    (local.get $45)
+    (local.get $46)
    )
    (i32.store offset=56
     (i32.const 0)
@@ -956,7 +1023,7 @@
     (then
      (i32.store offset=32
       (i32.const 0)
-      (local.get $47)
+      (local.get $48)
      )
      (return
       (i32.add
@@ -978,7 +1045,7 @@
      )
      (i32.const 3)
     )
-    (local.get $47)
+    (local.get $48)
    )
   )
   (unreachable)
