@@ -18,20 +18,13 @@
 import type { Instr } from "../src/cpu/decode/instr.ts";
 import { REP_NONE } from "../src/cpu/decode/instr.ts";
 import { K_E, K_G, K_I, K_M, K_ONE, K_REG, K_Z } from "../src/cpu/decode/operand.ts";
+import { DS, EAX, EDI, ES, ESI, ESP } from "../src/cpu/state.ts";
 import type { BlockPlan } from "./plan.ts";
 
 /** Bytes of a vector: each group of iterations moves every memory operand by this much. */
 export const GROUP_BYTES = 16;
 /** The condition code of jne (low nibble of the jcc opcode). */
 const CC_NE = 5;
-/** Register numbers. */
-const EAX = 0;
-const ESP = 4;
-const ESI = 6;
-const EDI = 7;
-/** Segment register numbers. */
-const ES = 0;
-const DS = 3;
 /** String instructions a body may hold (without REP): each steps ESI, EDI or both. */
 const STRINGS = new Set(["movs", "stos", "lods"]);
 
@@ -269,7 +262,14 @@ function analyse(plan: BlockPlan): VectorPlan {
     if (!written.has(r)) reject(); // read before written: carried from the last iteration
     return { kind: "lane", reg: r };
   };
-  const at = (k: number, seg: number, disp: number, regs: [number, number][], write: boolean) => {
+  const at = (
+    k: number,
+    seg: number,
+    disp: number,
+    regs: [number, number][],
+    read: boolean,
+    write: boolean,
+  ) => {
     const terms: { reg: number; mul: number }[] = [];
     for (const [reg, mul] of regs) {
       if (computed.has(reg)) reject(); // an address must not differ between lanes but by the stride
@@ -278,14 +278,12 @@ function analyse(plan: BlockPlan): VectorPlan {
       if (t === undefined) terms.push({ reg, mul });
       else t.mul += mul;
     }
-    accesses.push({ k, seg, disp, terms, read: !write, write });
+    accesses.push({ k, seg, disp, terms, read, write });
     return accesses.length - 1;
   };
-  const access = (i: Instr, k: number, write: boolean): number => {
-    const x = at(k, i.seg, i.disp | 0, addressRegs(i), write);
-    if (write) accesses[x] = { ...accesses[x], read: true };
-    return x;
-  };
+  /** A ModRM operand read, or read and written (`write`). */
+  const access = (i: Instr, k: number, write: boolean): number =>
+    at(k, i.seg, i.disp | 0, addressRegs(i), true, write);
   const operand = (i: Instr, k: number, n: number, write = false): VectorSource => {
     if (isMem(i, n)) return { kind: "mem", access: access(i, k, write) };
     const imm = immOf(i, n);
@@ -324,13 +322,17 @@ function analyse(plan: BlockPlan): VectorPlan {
       const from = i.segOverride >= 0 ? i.segOverride : DS;
       const a: VectorSource = name === "stos"
         ? source(EAX)
-        : { kind: "mem", access: at(k, from, 0, [[ESI, 1]], false) };
+        : { kind: "mem", access: at(k, from, 0, [[ESI, 1]], true, false) };
       if (name === "lods") {
         ops.push({ kind: "mov", dst: laneOf(EAX), a });
         advance(ESI);
         return;
       }
-      ops.push({ kind: "mov", dst: { kind: "mem", access: at(k, ES, 0, [[EDI, 1]], true) }, a });
+      ops.push({
+        kind: "mov",
+        dst: { kind: "mem", access: at(k, ES, 0, [[EDI, 1]], false, true) },
+        a,
+      });
       if (name === "movs") advance(ESI);
       advance(EDI);
       return;
@@ -343,7 +345,7 @@ function analyse(plan: BlockPlan): VectorPlan {
     if (name === "mov") {
       const a = operand(i, k, 1);
       const dst = isMem(i, 0)
-        ? { kind: "mem" as const, access: at(k, i.seg, i.disp | 0, addressRegs(i), true) }
+        ? { kind: "mem" as const, access: at(k, i.seg, i.disp | 0, addressRegs(i), false, true) }
         : laneOf(regOf(i, 0));
       ops.push({ kind: "mov", dst, a });
       return;

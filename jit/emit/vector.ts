@@ -20,7 +20,7 @@
  */
 
 import { LAZY_SUB } from "../../src/cpu/flags.ts";
-import { RAM_BASE, SEG_BASE, segOffset } from "../../src/cpu/state.ts";
+import { RAM_BASE } from "../../src/cpu/state.ts";
 import { OFF_VECTOR_ITERATIONS } from "../jump_cache.ts";
 import type { BlockPlan } from "../plan.ts";
 import {
@@ -245,7 +245,7 @@ export function vectorEntry(
   // the iteration's instructions to the budget, as the scalar loop's edge would.
   const exitAt = ctx.stmts.length;
   ctx.emit(m.local.set(budget, m.i32.add(get(budget), c(n))));
-  ctx.k = n - 1;
+  ctx.k = n - 1; // the edge counts the block as retired up to its last instruction
   ctx.emit(ctx.branchTo(block.eips[n]));
   const exit = ctx.stmts.splice(exitAt);
   ctx.emit(m.if(m.i32.eqz(get(res)), m.block(null, exit)));
@@ -273,8 +273,7 @@ function address(ctx: EmitContext, a: VectorAccess): Expr {
     const r = ctx.reg32(t.reg);
     sum = m.i32.add(sum, t.mul === 1 ? r : m.i32.mul(r, ctx.c(t.mul)));
   }
-  if ((ctx.mode.zeroBases & (1 << a.seg)) !== 0) return sum;
-  return m.i32.add(ctx.loadState(segOffset(a.seg) + SEG_BASE), sum);
+  return ctx.linear(a.seg, sum);
 }
 
 /** A v128 constant of lanes of `size` bytes. */
